@@ -1,0 +1,8 @@
+# Every dependency is a Debian 12 package; scripts/install-deps.sh installs what is missing.
+find_package(Boost 1.74 REQUIRED COMPONENTS date_time)
+find_package(Eigen3 3.4 REQUIRED NO_MODULE)
+find_package(nlohmann_json 3.11 REQUIRED)
+find_package(fmt 9 REQUIRED)
+if(REGIOKPI_BUILD_CLI)
+  find_package(CLI11 2.1 REQUIRED)
+endif()

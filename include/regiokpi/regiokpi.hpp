@@ -1,0 +1,6 @@
+// regiokpi: the umbrella header. It only includes the public headers, one concept each.
+#pragma once
+
+#include "regiokpi/calendar.hpp"
+#include "regiokpi/error.hpp"
+#include "regiokpi/version.hpp"

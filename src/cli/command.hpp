@@ -1,0 +1,50 @@
+// The regiokpi command line: each subcommand lives in its own src/cli/<name>.cpp and registers
+// itself here, so adding one does not mean editing main.cpp.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace regiokpi::cli {
+
+/// Exit codes every subcommand uses, so scripts can rely on them.
+enum exit_code : int {
+  exit_ok = 0,
+  exit_bad_input = 1,  ///< the input data is wrong (a file that does not parse or validate)
+  exit_bad_usage = 2,  ///< the command line is wrong (unknown option, rule or column)
+  exit_io = 3,         ///< a file could not be read or written
+  exit_internal = 4,   ///< a bug in regiokpi
+};
+
+/// A subcommand: `setup` declares its options on the CLI11 subcommand and returns the action to
+/// run once parsing succeeded. The action returns an exit code; it may throw regiokpi::error,
+/// which main() reports and maps to an exit code.
+struct command {
+  std::string name;
+  std::string description;
+  std::function<std::function<int()>(CLI::App&)> setup;
+};
+
+std::vector<command>& commands();
+
+/// Registers a command at static-initialisation time: `static const bool r = register_command({...});`
+bool register_command(command c);
+
+/// Thrown for command-line problems that CLI11 cannot see (an unknown rule name, a --by column
+/// that is not in the file); main() prints it and exits with exit_bad_usage.
+struct usage_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Writes `contents` to `path` atomically: a temporary file in the same directory, flushed, then
+/// renamed over the target, so a failure never leaves a partial output file. "-" means stdout.
+void write_output(const std::string& path, std::string_view contents);
+
+/// Reads a whole file; throws regiokpi::error(io_error) naming the file on failure.
+std::string read_file(const std::string& path);
+
+}  // namespace regiokpi::cli
