@@ -3,4 +3,5 @@
 
 #include "regiokpi/calendar.hpp"
 #include "regiokpi/error.hpp"
+#include "regiokpi/rules.hpp"
 #include "regiokpi/version.hpp"
