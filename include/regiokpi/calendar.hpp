@@ -73,6 +73,43 @@ constexpr std::int32_t month_index_from_days(std::int32_t z) noexcept {
   return (yoe + era * 400) * 12 + 2 + mp;
 }
 
+/// Month index by table lookup for 1900-01-01 .. 2199-12-31, where nearly all programme data lies:
+/// the range is cut into 16-day buckets (shorter than any month, so each holds at most one month
+/// boundary); an entry packs the bucket's first month index (<< 5) with the offset of the boundary
+/// inside the bucket (16 = none). Two loads and a compare instead of four divisions.
+struct month_table {
+  static constexpr std::int32_t first_day = -25567;  // 1900-01-01
+  static constexpr std::int32_t end_day = 84006;     // 2200-01-01
+  static constexpr std::int32_t buckets = (end_day - first_day + 15) / 16;
+  std::array<std::uint32_t, static_cast<std::size_t>(buckets)> entries{};
+
+  constexpr month_table() {
+    for (std::int32_t b = 0; b < buckets; ++b) {
+      const std::int32_t start = first_day + b * 16;
+      const std::int32_t m0 = month_index_from_days(start);
+      std::uint32_t offset = 16;
+      for (std::int32_t k = 1; k < 16; ++k)
+        if (month_index_from_days(start + k) != m0) {
+          offset = static_cast<std::uint32_t>(k);
+          break;
+        }
+      entries[static_cast<std::size_t>(b)] = (static_cast<std::uint32_t>(m0) << 5) | offset;
+    }
+  }
+};
+
+inline constexpr month_table month_lookup{};
+
+/// month_index_from_days, by table inside 1900..2199 and by arithmetic outside it.
+constexpr std::int32_t fast_month_index(std::int32_t z) noexcept {
+  const auto rel = static_cast<std::uint32_t>(z - month_table::first_day);
+  if (rel < static_cast<std::uint32_t>(month_table::end_day - month_table::first_day)) {
+    const std::uint32_t e = month_lookup.entries[rel >> 4];
+    return static_cast<std::int32_t>((e >> 5) + ((rel & 15u) >= (e & 31u) ? 1u : 0u));
+  }
+  return month_index_from_days(z);
+}
+
 constexpr bool is_leap_year(std::int32_t y) noexcept { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 constexpr std::int32_t days_in_month(std::int32_t y, std::int32_t m) noexcept {
@@ -213,7 +250,7 @@ constexpr std::int32_t period_index(std::int32_t day_number, std::int32_t fy_fir
   } else if constexpr (T == period_type::iso_week) {
     return detail::iso_week_index_from_days(day_number);
   } else {
-    const std::int32_t mi = detail::month_index_from_days(day_number);
+    const std::int32_t mi = detail::fast_month_index(day_number);
     if constexpr (T == period_type::month) return mi;
     if constexpr (T == period_type::quarter) return detail::floor_div(mi, 3);
     if constexpr (T == period_type::half_year) return detail::floor_div(mi, 6);
