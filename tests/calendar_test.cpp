@@ -238,6 +238,11 @@ TEST(Period, AssignPeriodsMatchesContainingForRandomDates) {
   EXPECT_THROW(assign_periods(period_type::month, in, short_out), error);
 }
 
+TEST(Period, MonthTableAgreesWithArithmeticAcrossAndBeyondItsRange) {
+  for (std::int32_t z = d("1890-01-01").day_number(); z <= d("2210-12-31").day_number(); ++z)
+    ASSERT_EQ(detail::fast_month_index(z), detail::month_index_from_days(z)) << z;
+}
+
 TEST(Period, TypeNames) {
   EXPECT_EQ(parse_period_type("quarter"), period_type::quarter);
   EXPECT_EQ(parse_period_type("week"), period_type::iso_week);
