@@ -2,6 +2,10 @@
 #pragma once
 
 #include "regiokpi/calendar.hpp"
+#include "regiokpi/dimension.hpp"
 #include "regiokpi/error.hpp"
+#include "regiokpi/indicator.hpp"
+#include "regiokpi/programme.hpp"
+#include "regiokpi/programme_io.hpp"
 #include "regiokpi/rules.hpp"
 #include "regiokpi/version.hpp"

@@ -1,0 +1,152 @@
+// regiokpi: a programme: pillars -> goals -> results -> indicators, its period, parties, funding plan
+// and the dimensions its measurements are broken down by. A plain, comparable data structure; read
+// and validate one with read_programme() (programme_io.hpp).
+//   regiokpi::programme p = regiokpi::read_programme_file("examples/regio-deal-zod/programme.json");
+//   const regiokpi::indicator* i = p.find_indicator("W-c1.assessments");
+//   const regiokpi::dimension* region = p.find_dimension("region");
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "regiokpi/calendar.hpp"
+#include "regiokpi/dimension.hpp"
+#include "regiokpi/indicator.hpp"
+
+namespace regiokpi {
+
+/// An intended result (W-c1: "400 companies completed a digitalisation assessment"), measured by
+/// one or more indicators.
+struct result {
+  std::string id;
+  std::string name;
+  std::string description;
+  std::vector<std::string> tags;
+  double weight = 1;  ///< weight in its goal's roll-up
+  std::vector<indicator> indicators;
+  friend bool operator==(const result&, const result&) = default;
+};
+
+/// A goal of a pillar.
+struct goal {
+  std::string id;
+  std::string name;
+  std::string description;
+  std::vector<std::string> tags;
+  double weight = 1;  ///< weight in its pillar's roll-up
+  std::vector<result> results;
+  friend bool operator==(const goal&, const goal&) = default;
+};
+
+/// A pillar (WERKEN, WONEN, WELZIJN).
+struct pillar {
+  std::string id;
+  std::string name;
+  std::string description;
+  std::vector<std::string> tags;
+  double weight = 1;  ///< weight in the programme's roll-up
+  std::vector<goal> goals;
+  friend bool operator==(const pillar&, const pillar&) = default;
+};
+
+/// A party to the programme (a government, a fund), optionally standing for a dimension member
+/// (the municipality of Emmen is member "emmen" of dimension "region").
+struct party {
+  std::string id;
+  std::string name;
+  std::string dimension;  ///< empty, or the dimension of `member`
+  std::string member;
+  std::vector<std::string> tags;
+  friend bool operator==(const party&, const party&) = default;
+};
+
+/// Where an indicator sits in the tree: indices into pillars, goals, results and indicators.
+struct indicator_path {
+  std::size_t pillar = 0;
+  std::size_t goal = 0;
+  std::size_t result = 0;
+  std::size_t indicator = 0;
+  friend bool operator==(const indicator_path&, const indicator_path&) = default;
+};
+
+/// A whole programme definition.
+struct programme {
+  std::string id;
+  std::string name;
+  std::string description;
+  std::vector<std::string> tags;
+  date start;  ///< first day of the programme period
+  date end;    ///< last day of the programme period (included)
+  std::vector<party> parties;
+  std::vector<dimension> dimensions;
+  std::vector<pillar> pillars;
+  regiokpi::thresholds thresholds;  ///< default achievement thresholds for every indicator
+
+  /// The indicator with this id, or nullptr. Linear in the number of indicators; for many lookups
+  /// build indicator_index() once.
+  [[nodiscard]] const indicator* find_indicator(std::string_view indicator_id) const {
+    for (const auto& p : pillars)
+      for (const auto& g : p.goals)
+        for (const auto& r : g.results)
+          for (const auto& i : r.indicators)
+            if (i.id == indicator_id) return &i;
+    return nullptr;
+  }
+
+  /// The dimension with this id, or nullptr.
+  [[nodiscard]] const dimension* find_dimension(std::string_view dimension_id) const {
+    for (const auto& d : dimensions)
+      if (d.id == dimension_id) return &d;
+    return nullptr;
+  }
+
+  /// The result with this id, or nullptr.
+  [[nodiscard]] const result* find_result(std::string_view result_id) const {
+    for (const auto& p : pillars)
+      for (const auto& g : p.goals)
+        for (const auto& r : g.results)
+          if (r.id == result_id) return &r;
+    return nullptr;
+  }
+
+  /// Every indicator in tree order (pillar, goal, result, indicator).
+  [[nodiscard]] std::vector<const indicator*> all_indicators() const {
+    std::vector<const indicator*> out;
+    for (const auto& p : pillars)
+      for (const auto& g : p.goals)
+        for (const auto& r : g.results)
+          for (const auto& i : r.indicators) out.push_back(&i);
+    return out;
+  }
+
+  /// Id -> indicator for fast repeated lookups. The pointers and keys borrow from this programme:
+  /// valid while it lives and is not modified.
+  [[nodiscard]] std::unordered_map<std::string_view, const indicator*> indicator_index() const {
+    std::unordered_map<std::string_view, const indicator*> out;
+    for (const indicator* i : all_indicators()) out.emplace(i->id, i);
+    return out;
+  }
+
+  /// Id -> position in the tree (pillar, goal, result, indicator indices).
+  [[nodiscard]] std::unordered_map<std::string, indicator_path> indicator_paths() const {
+    std::unordered_map<std::string, indicator_path> out;
+    for (std::size_t p = 0; p < pillars.size(); ++p)
+      for (std::size_t g = 0; g < pillars[p].goals.size(); ++g)
+        for (std::size_t r = 0; r < pillars[p].goals[g].results.size(); ++r)
+          for (std::size_t i = 0; i < pillars[p].goals[g].results[r].indicators.size(); ++i)
+            out.emplace(pillars[p].goals[g].results[r].indicators[i].id, indicator_path{p, g, r, i});
+    return out;
+  }
+
+  /// The thresholds that apply to an indicator: its own, else the programme's.
+  [[nodiscard]] const regiokpi::thresholds& thresholds_for(const indicator& i) const noexcept {
+    return i.thresholds ? *i.thresholds : thresholds;
+  }
+
+  friend bool operator==(const programme&, const programme&) = default;
+};
+
+}  // namespace regiokpi

@@ -1,0 +1,87 @@
+#include "regiokpi/programme.hpp"
+
+#include <gtest/gtest.h>
+
+#include <concepts>
+
+using namespace regiokpi;
+
+static_assert(std::regular<programme> && std::regular<indicator> && std::regular<dimension>);
+static_assert(std::regular<member> && std::regular<target> && std::regular<formula>);
+
+namespace {
+
+date d(std::string_view s) { return parse_date(s); }
+
+dimension region() {
+  dimension r;
+  r.id = "region";
+  r.kind = dimension_kind::hierarchy;
+  r.levels = {"country", "province", "municipality"};
+  r.members = {
+      {"nl", "Nederland", "country", "", {}, {}},
+      {"drenthe", "Drenthe", "province", "nl", {}, {}},
+      {"overijssel", "Overijssel", "province", "nl", {}, {}},
+      {"emmen", "Emmen", "municipality", "drenthe", {}, {}},
+      {"hardenberg", "Hardenberg", "municipality", "overijssel", {}, {}},
+  };
+  r.members[3].attributes["population"] = {{d("2018-01-01"), 100, "a"}, {d("2019-01-01"), 110, "b"}};
+  return r;
+}
+
+}  // namespace
+
+TEST(Member, AttributeIsTheLatestOnOrBeforeTheDate) {
+  const dimension r = region();
+  const member& emmen = *r.find_member("emmen");
+  EXPECT_EQ(emmen.attribute("population", d("2017-12-31")), std::nullopt);  // every value is later
+  EXPECT_EQ(emmen.attribute("population", d("2018-01-01")), 100.0);         // on the date itself
+  EXPECT_EQ(emmen.attribute("population", d("2018-12-31")), 100.0);
+  EXPECT_EQ(emmen.attribute("population", d("2019-01-01")), 110.0);
+  EXPECT_EQ(emmen.attribute("population", d("2030-01-01")), 110.0);
+  EXPECT_EQ(emmen.find_attribute("population", d("2019-06-01"))->source, "b");
+  EXPECT_EQ(emmen.attribute("households", d("2019-01-01")), std::nullopt);  // no such attribute
+}
+
+TEST(Dimension, WalksTheHierarchyAcrossProvinces) {
+  const dimension r = region();
+  EXPECT_EQ(r.find_member("nowhere"), nullptr);
+  const member& hardenberg = *r.find_member("hardenberg");
+  EXPECT_EQ(r.ancestor_at_level(hardenberg, "province")->id, "overijssel");
+  EXPECT_EQ(r.ancestor_at_level(*r.find_member("emmen"), "province")->id, "drenthe");
+  EXPECT_EQ(r.ancestor_at_level(hardenberg, "municipality")->id, "hardenberg");
+  EXPECT_EQ(r.ancestor_at_level(hardenberg, "neighbourhood"), nullptr);
+  EXPECT_TRUE(r.is_within(hardenberg, "nl"));
+  EXPECT_FALSE(r.is_within(hardenberg, "drenthe"));
+  ASSERT_EQ(r.members_at_level("municipality").size(), 2U);
+  ASSERT_EQ(r.children("nl").size(), 2U);
+  EXPECT_EQ(r.children("nl")[1]->id, "overijssel");
+}
+
+TEST(Indicator, RelativeTargetsApplyToTheBaseline) {
+  const std::optional<baseline> base = baseline{d("2019-01-01"), 80, "survey"};
+  EXPECT_DOUBLE_EQ(resolved_value(-10, target_basis::percent_change, base), 72);  // 10 % below 80
+  EXPECT_DOUBLE_EQ(resolved_value(5, target_basis::change, base), 85);
+  EXPECT_DOUBLE_EQ(resolved_value(5, target_basis::absolute, std::nullopt), 5);
+  EXPECT_THROW(resolved_value(5, target_basis::change, std::nullopt), error);
+}
+
+TEST(Programme, FindsIndicatorsDimensionsAndThresholds) {
+  programme p;
+  p.dimensions.push_back(region());
+  indicator a;
+  a.id = "a";
+  indicator b;
+  b.id = "b";
+  b.thresholds = thresholds{0.85, 0.65};
+  p.pillars = {{"P", "", "", {}, 1, {{"G", "", "", {}, 1, {{"R", "", "", {}, 1, {a, b}}}}}}};
+  ASSERT_NE(p.find_indicator("b"), nullptr);
+  EXPECT_EQ(p.find_indicator("b")->id, "b");
+  EXPECT_EQ(p.find_indicator("c"), nullptr);
+  EXPECT_EQ(p.find_result("R")->indicators.size(), 2U);
+  EXPECT_EQ(p.find_dimension("region")->members.size(), 5U);
+  EXPECT_EQ(p.indicator_index().at("a"), p.find_indicator("a"));
+  EXPECT_EQ(p.indicator_paths().at("b"), (indicator_path{0, 0, 0, 1}));
+  EXPECT_DOUBLE_EQ(p.thresholds_for(*p.find_indicator("a")).achieved, 1.0);  // documented default
+  EXPECT_DOUBLE_EQ(p.thresholds_for(*p.find_indicator("b")).achieved, 0.85);
+}
