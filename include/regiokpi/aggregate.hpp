@@ -1,0 +1,113 @@
+// regiokpi: queries over a measurement_store. DHIS2's order: the time rule combines each series'
+// values inside a period, the space rule combines those results across the members not grouped by,
+// then optionally a running total over each group's periods. Linear in the number of measurements.
+//   regiokpi::query q{.indicators = {"jobs"}, .period = regiokpi::period_type::quarter,
+//                     .group_by = {"municipality"}, .time = regiokpi::time_rule::last};
+//   regiokpi::aggregate_result r = regiokpi::aggregate(store, q);
+//   std::string csv = regiokpi::to_csv(r);   // indicator,municipality,period,value
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "regiokpi/calendar.hpp"
+#include "regiokpi/export.hpp"
+#include "regiokpi/rules.hpp"
+#include "regiokpi/store.hpp"
+
+namespace regiokpi {
+
+struct programme;
+
+/// What to compute.
+struct query {
+  /// Indicator ids to include; empty means all. Ids absent from the store simply yield no rows.
+  std::vector<std::string> indicators;
+  period_type period = period_type::month;
+  std::int32_t fy_first_month = 1;  ///< first month of the financial year (1..12)
+  std::optional<date> from;         ///< first day included
+  std::optional<date> to;           ///< last day included
+  /// Dimensions to keep (in output order); the others are combined by the space rule. With a
+  /// programme, a hierarchy level name (province) groups a hierarchy dimension's members by their
+  /// ancestor at that level.
+  std::vector<std::string> group_by;
+  time_rule time = time_rule::sum;
+  space_rule space = space_rule::sum;
+  bool cumulative = false;  ///< running total over each group's periods, in period order
+  /// Only rows recorded on or before this day count (rows without recorded_at always do).
+  std::optional<date> as_recorded_on;
+  /// weighted_avg: the member attribute that weighs (population); taken at each period's last day.
+  std::string weight_attribute;
+  /// coverage: a member counts when its time-rule result is >= this threshold.
+  double coverage_threshold = 0;
+  /// The dimension whose members weighted_avg and coverage weigh or count; empty means the only
+  /// dimension not grouped by.
+  std::string space_dimension;
+};
+
+/// The answer: one row per (indicator, group-by values, period) that has data, sorted by
+/// indicator, then the group-by values (byte order), then period in time order.
+class aggregate_result {
+ public:
+  std::vector<std::string> group_by;  ///< the group-by column names
+  period_type period = period_type::month;
+  std::int32_t fy_first_month = 1;
+
+  [[nodiscard]] std::size_t size() const noexcept { return value_.size(); }
+  [[nodiscard]] std::string_view indicator(std::size_t row) const { return keys_[key_index(row)]; }
+  /// The row's value of group_by[k].
+  [[nodiscard]] std::string_view group_value(std::size_t row, std::size_t k) const {
+    return keys_[key_index(row) + 1 + k];
+  }
+  [[nodiscard]] regiokpi::period period_of(std::size_t row) const {
+    return regiokpi::period::from_index(period, period_index_[row], fy_first_month);
+  }
+  [[nodiscard]] std::int32_t period_index(std::size_t row) const { return period_index_[row]; }
+  [[nodiscard]] double value(std::size_t row) const { return value_[row]; }
+
+  /// Number of distinct (indicator, group-by values) groups and a row's group (0-based, in output order).
+  [[nodiscard]] std::size_t group_count() const noexcept { return keys_.size() / (group_by.size() + 1); }
+  [[nodiscard]] std::uint32_t group_of(std::size_t row) const { return group_[row]; }
+
+  /// Builders (used by aggregate()): add a group's key strings, then rows in output order.
+  std::uint32_t add_group(std::vector<std::string> key) {
+    for (auto& k : key) keys_.push_back(std::move(k));
+    return static_cast<std::uint32_t>(group_count() - 1);
+  }
+  void add_row(std::uint32_t group, std::int32_t period_index, double value) {
+    group_.push_back(group);
+    period_index_.push_back(period_index);
+    value_.push_back(value);
+  }
+  void reserve(std::size_t rows) {
+    group_.reserve(rows);
+    period_index_.reserve(rows);
+    value_.reserve(rows);
+  }
+
+ private:
+  [[nodiscard]] std::size_t key_index(std::size_t row) const {
+    return std::size_t{group_[row]} * (group_by.size() + 1);
+  }
+
+  std::vector<std::string> keys_;  // per group: indicator, then the group-by values
+  std::vector<std::uint32_t> group_;
+  std::vector<std::int32_t> period_index_;
+  std::vector<double> value_;
+};
+
+/// Runs a query. Throws error(invalid_argument) for a group_by name that is not a dimension (nor,
+/// with a programme, a hierarchy level), a bad fy_first_month, or weighted_avg/coverage without
+/// a programme.
+REGIOKPI_EXPORT aggregate_result aggregate(const measurement_store& store, const query& q,
+                                           const programme* prog = nullptr);
+
+/// The result as CSV: header indicator,<group_by...>,period,value; period labels as in calendar.hpp;
+/// values in the shortest form that reads back to the same double.
+REGIOKPI_EXPORT std::string to_csv(const aggregate_result& result);
+
+}  // namespace regiokpi
