@@ -2,6 +2,7 @@
 #pragma once
 
 #include "regiokpi/calendar.hpp"
+#include "regiokpi/csv.hpp"
 #include "regiokpi/dimension.hpp"
 #include "regiokpi/error.hpp"
 #include "regiokpi/funding.hpp"

@@ -1,0 +1,124 @@
+#include "regiokpi/csv.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+using namespace regiokpi;
+
+namespace {
+
+// Each record's field texts, to compare whole files at a glance.
+std::vector<std::vector<std::string>> texts(const std::vector<csv_record>& records) {
+  std::vector<std::vector<std::string>> out;
+  for (const auto& r : records) {
+    out.emplace_back();
+    for (const auto& f : r.fields) out.back().push_back(f.text);
+  }
+  return out;
+}
+
+using table = std::vector<std::vector<std::string>>;
+
+std::string message_of(std::string_view text, std::string_view source = "w.csv") {
+  try {
+    read_csv(text, source);
+  } catch (const error& e) {
+    EXPECT_EQ(e.code(), errc::parse_error);
+    EXPECT_EQ(e.diagnostics().size(), 1u);
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST(Csv, PlainRecordsWithPlaces) {
+  const auto r = read_csv("member,weight\nEmmen,107330\nCoevorden,35410\n");
+  EXPECT_EQ(texts(r), (table{{"member", "weight"}, {"Emmen", "107330"}, {"Coevorden", "35410"}}));
+  EXPECT_EQ(r[1].line, 2u);
+  EXPECT_EQ(r[2].fields[1].line, 3u);
+  EXPECT_EQ(r[2].fields[1].column, 11u);  // "Coevorden," is 10 characters
+}
+
+TEST(Csv, QuotedFieldsHoldCommasQuotesAndLineBreaks) {
+  const auto r = read_csv("a,b\n\"x, y\",\"say \"\"hi\"\"\"\n\"two\nlines\",z\nlast,\"\"\n");
+  EXPECT_EQ(texts(r), (table{{"a", "b"}, {"x, y", "say \"hi\""}, {"two\nlines", "z"}, {"last", ""}}));
+  // The record that spans lines 3-4 starts on line 3; its second field starts on line 4, column 8.
+  EXPECT_EQ(r[2].line, 3u);
+  EXPECT_EQ(r[2].fields[1].line, 4u);
+  EXPECT_EQ(r[2].fields[1].column, 8u);
+  EXPECT_EQ(r[3].line, 5u);
+}
+
+TEST(Csv, LineEndingsBomAndEmptyFields) {
+  EXPECT_EQ(texts(read_csv("a,b\r\n1,2\r\n")), (table{{"a", "b"}, {"1", "2"}}));
+  EXPECT_EQ(texts(read_csv("a,b\n1,2")), (table{{"a", "b"}, {"1", "2"}}));  // no final line break
+  EXPECT_EQ(texts(read_csv("\"a\"\r\n\"b\"")), (table{{"a"}, {"b"}}));
+  EXPECT_EQ(texts(read_csv("\"a\r\nb\"\r\n")), (table{{"a\r\nb"}}));  // CRLF inside quotes is data
+  const auto bom = read_csv("\xEF\xBB\xBFmember,weight\n");
+  EXPECT_EQ(texts(bom), (table{{"member", "weight"}}));
+  EXPECT_EQ(bom[0].fields[0].column, 1u);  // the BOM is not a character of the text
+  EXPECT_EQ(texts(read_csv(",,\n")), (table{{"", "", ""}}));
+  EXPECT_EQ(texts(read_csv("a,\n")), (table{{"a", ""}}));
+  EXPECT_TRUE(read_csv("").empty());
+  EXPECT_TRUE(read_csv("\xEF\xBB\xBF").empty());
+}
+
+TEST(Csv, EmptyLinesAreSkippedUnlessAsked) {
+  const auto r = read_csv("a\n\nb\n\r\n\n");
+  EXPECT_EQ(texts(r), (table{{"a"}, {"b"}}));
+  EXPECT_EQ(r[1].line, 3u);
+  EXPECT_EQ(texts(read_csv("a\n\nb\n", "", csv_options{false})), (table{{"a"}, {""}, {"b"}}));
+}
+
+TEST(Csv, ColumnsCountCharactersNotBytes) {
+  const auto r = read_csv("Súdwest-Fryslân,Hoogeveen\n");
+  EXPECT_EQ(r[0].fields[0].text, "Súdwest-Fryslân");
+  EXPECT_EQ(r[0].fields[1].column, 17u);  // 15 characters and a comma before it
+}
+
+TEST(Csv, MalformedInputNamesLineAndColumn) {
+  EXPECT_EQ(message_of("member,weight\nEmmen,\"107330\n"),
+            "w.csv:2:7: the quoted field that starts here is never closed (a missing '\"')");
+  EXPECT_EQ(message_of("a\n\"x\"y,1\n"),
+            "w.csv:2:4: unexpected \"y\" after a closing quote (a quote inside a quoted field is written twice: \"\")");
+  EXPECT_EQ(message_of("a\nsay \"hi\"\n"),
+            "w.csv:2:5: a quote inside an unquoted field (quote the whole field and double the quote)");
+  EXPECT_EQ(message_of("a\rb\n"),
+            "w.csv:1:2: a carriage return that is not followed by a line feed (lines end in LF or CRLF)");
+  EXPECT_EQ(message_of("\"", ""), "1:1: the quoted field that starts here is never closed (a missing '\"')");
+}
+
+TEST(Csv, EscapeQuotesOnlyWhenNeeded) {
+  EXPECT_EQ(csv_escape("Emmen"), "Emmen");
+  EXPECT_EQ(csv_escape("Aa en Hunze"), "Aa en Hunze");
+  EXPECT_EQ(csv_escape("a,b"), "\"a,b\"");
+  EXPECT_EQ(csv_escape("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(csv_escape("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(csv_escape(" padded"), "\" padded\"");
+  EXPECT_EQ(csv_escape(""), "");
+}
+
+TEST(Csv, PropertyEscapedFieldsReadBackUnchanged) {
+  std::mt19937 rng(4180);
+  const std::vector<std::string> pieces{"a", "b", " ", ",", "\"", "\n", "\r", "\xC3\xA9"};  // é is one piece
+  for (int round = 0; round < 500; ++round) {
+    table rows(1 + rng() % 5);
+    const std::size_t width = 1 + rng() % 4;
+    std::string text;
+    for (auto& row : rows) {
+      for (std::size_t c = 0; c < width; ++c) {
+        std::string clean;
+        const std::size_t len = rng() % 6;
+        for (std::size_t k = 0; k < len; ++k) clean += pieces[rng() % pieces.size()];
+        row.push_back(clean);
+        text += (c ? "," : "") + csv_escape(clean);
+      }
+      text += rng() % 2 ? "\r\n" : "\n";
+    }
+    // A row whose only field is empty is an empty line, which the reader skips by default.
+    const auto back = read_csv(text, "", csv_options{false});
+    ASSERT_EQ(texts(back), rows) << quote(text, 200);
+  }
+}
