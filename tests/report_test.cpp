@@ -1,0 +1,134 @@
+// The report writers on a hand-built report: every field lands where docs/report-format.md says.
+#include "regiokpi/report.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+using namespace regiokpi;
+
+namespace {
+
+programme_report sample() {
+  programme_report r;
+  r.programme_id = "zod";
+  r.programme_name = "Regio Deal \"ZOD\"";
+  r.as_of = parse_date("2022-12-31");
+  r.trajectory = "linear";
+  indicator_report a;
+  a.id = "W-c1.assessments";
+  a.name = "Companies assessed, leisure | digital";
+  a.unit = "companies";
+  a.kind = "count";
+  a.direction = "increase";
+  a.pillar = "werken";
+  a.goal = "werken.goal";
+  a.result = "W-c1";
+  a.progress.id = a.id;
+  a.progress.actual = 310;
+  a.progress.actual_date = parse_date("2022-12-31");
+  a.progress.baseline = 0;
+  a.progress.baseline_date = parse_date("2019-06-01");
+  a.progress.target = 400;
+  a.progress.target_date = parse_date("2023-12-31");
+  a.progress.final_target = 400;
+  a.progress.final_target_date = parse_date("2023-12-31");
+  a.progress.achievement = 0.775;
+  a.progress.final_achievement = 0.775;
+  a.progress.expected = 300.5;
+  a.progress.gap = 9.5;
+  a.progress.status = progress_status::on_track;
+  a.forecast.model = "linear";
+  a.forecast.at = parse_date("2023-12-31");
+  a.forecast.value = 390;
+  a.forecast.low = 350;
+  a.forecast.high = 430;
+  a.forecast.eta = parse_date("2024-02-15");
+  a.forecast.eta_status = "expected";
+  a.forecast.shortfall = 10;
+  a.series = {{parse_date("2022-09-30"), 250}, {parse_date("2022-12-31"), 310}};
+  indicator_report b;
+  b.id = "W-b.innovation-environments";
+  b.name = "Innovation environment";
+  b.kind = "count";
+  b.direction = "increase";
+  b.pillar = "werken";
+  b.progress.id = b.id;
+  b.progress.status = progress_status::no_data;
+  b.progress.coverage = coverage_progress{4, 6, {"emmen", "hoogeveen"}};
+  b.forecast.reason = "too_few_points: 0 points";
+  r.indicators = {a, b};
+  node_progress pillar{"werken",        "WERKEN", node_kind::pillar, 1, 0.775, 0.75, progress_status::on_track,
+                       {"werken.goal"}, 1};
+  node_progress top{"zod", "Regio Deal", node_kind::programme, 1, 0.775, 0.75, progress_status::on_track, {"werken"},
+                    0};
+  r.nodes = {pillar, top};
+  return r;
+}
+
+}  // namespace
+
+TEST(Report, JsonCarriesEveryFieldAndNullForMissingNumbers) {
+  const auto j = nlohmann::json::parse(report_to_json(sample()));
+  EXPECT_EQ(j["programme"]["id"], "zod");
+  EXPECT_EQ(j["programme"]["name"], "Regio Deal \"ZOD\"");
+  EXPECT_EQ(j["as_of"], "2022-12-31");
+  EXPECT_TRUE(j["as_recorded_on"].is_null());
+  ASSERT_EQ(j["indicators"].size(), 2u);
+  const auto& a = j["indicators"][0];
+  EXPECT_EQ(a["id"], "W-c1.assessments");
+  EXPECT_EQ(a["actual"], 310);
+  EXPECT_EQ(a["target"], 400);
+  EXPECT_EQ(a["target_date"], "2023-12-31");
+  EXPECT_DOUBLE_EQ(a["achievement"].get<double>(), 0.775);
+  EXPECT_DOUBLE_EQ(a["expected"].get<double>(), 300.5);
+  EXPECT_EQ(a["status"], "on_track");
+  EXPECT_EQ(a["forecast"]["value"], 390);
+  EXPECT_EQ(a["forecast"]["low"], 350);
+  EXPECT_EQ(a["forecast"]["high"], 430);
+  EXPECT_EQ(a["forecast"]["eta"], "2024-02-15");
+  EXPECT_EQ(a["series"][1][0], "2022-12-31");
+  EXPECT_EQ(a["series"][1][1], 310);
+  EXPECT_FALSE(a.contains("coverage"));
+  const auto& b = j["indicators"][1];
+  for (const char* k : {"actual", "baseline", "target", "target_date", "achievement", "expected"})
+    EXPECT_TRUE(b[k].is_null()) << k;
+  EXPECT_TRUE(b["forecast"]["value"].is_null());
+  EXPECT_EQ(b["forecast"]["reason"], "too_few_points: 0 points");
+  EXPECT_EQ(b["coverage"]["met"], 4);
+  EXPECT_EQ(b["coverage"]["unmet"], (nlohmann::json{"emmen", "hoogeveen"}));
+  ASSERT_EQ(j["nodes"].size(), 2u);
+  EXPECT_EQ(j["nodes"][0]["kind"], "pillar");
+  EXPECT_EQ(j["nodes"][1]["kind"], "programme");
+  EXPECT_EQ(j["nodes"][1]["children"], (nlohmann::json{"werken"}));
+}
+
+TEST(Report, CsvHasOneRowPerIndicatorWithQuoting) {
+  const std::string csv = report_to_csv(sample());
+  const auto first_nl = csv.find('\n');
+  EXPECT_EQ(csv.substr(0, 20), "id,name,unit,pillar,");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3);
+  const std::string row = csv.substr(first_nl + 1, csv.find('\n', first_nl + 1) - first_nl - 1);
+  EXPECT_EQ(row.substr(0, 58), "W-c1.assessments,\"Companies assessed, leisure | digital\",c");
+  EXPECT_NE(row.find(",0,400,2023-12-31,400,2023-12-31,310,2022-12-31,0.775,0.775,300.5,9.5,on_track,390,350,430,2024-"
+                     "02-15,expected,,"),
+            std::string::npos)
+      << row;
+}
+
+TEST(Report, MarkdownHasAHeadlineAndOneTablePerPillar) {
+  const std::string md = report_to_markdown(sample());
+  EXPECT_NE(md.find("# Regio Deal \"ZOD\" — progress on 2022-12-31"), std::string::npos);
+  EXPECT_NE(md.find("Programme: **on track**, achievement 78 % (planned by now: 75 %)."), std::string::npos) << md;
+  EXPECT_NE(md.find("2 indicators: 0 achieved, 1 on track, 0 at risk, 0 off track, 0 not started, 1 without data."),
+            std::string::npos);
+  EXPECT_NE(md.find("## WERKEN — on track"), std::string::npos);
+  // A pipe in a name is escaped so the table keeps its columns.
+  EXPECT_NE(
+      md.find(
+          "Companies assessed, leisure \\| digital, companies | on track | 310 (2022-12-31) | 400 (2023-12-31) | 78 %"),
+      std::string::npos)
+      << md;
+  EXPECT_NE(md.find("390 [350, 430], short by 10"), std::string::npos);
+  EXPECT_NE(md.find("| 4 of 6 |"), std::string::npos);
+}
