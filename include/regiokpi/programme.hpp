@@ -6,7 +6,10 @@
 //   const regiokpi::dimension* region = p.find_dimension("region");
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -14,6 +17,7 @@
 
 #include "regiokpi/calendar.hpp"
 #include "regiokpi/dimension.hpp"
+#include "regiokpi/funding.hpp"
 #include "regiokpi/indicator.hpp"
 
 namespace regiokpi {
@@ -63,6 +67,27 @@ struct party {
   friend bool operator==(const party&, const party&) = default;
 };
 
+/// Where a pro-rata contribution's member weights come from: an attribute (population) of the members
+/// of one level of a dimension, taken by "latest reference date on or before `as_of`".
+struct funding_split {
+  std::string dimension;
+  std::string level;      ///< empty: every member (a category)
+  std::string attribute;  ///< "population"
+  date as_of;
+  friend bool operator==(const funding_split&, const funding_split&) = default;
+};
+
+/// A programme's funding: the money layer's plan plus what ties it to the programme. Contributions
+/// with a split have their plan members filled from the dimension when the programme is read.
+struct programme_funding {
+  std::string currency = "EUR";
+  funding_plan plan;
+  std::map<std::string, funding_split, std::less<>> splits;  ///< contribution id -> where its weights come from
+  std::map<std::string, std::string, std::less<>> parties;   ///< contribution id -> the party that pays it
+  std::vector<std::string> pools;  ///< contributions that only define a base for others; nobody pays them
+  friend bool operator==(const programme_funding&, const programme_funding&) = default;
+};
+
 /// Where an indicator sits in the tree: indices into pillars, goals, results and indicators.
 struct indicator_path {
   std::size_t pillar = 0;
@@ -81,6 +106,7 @@ struct programme {
   date start;  ///< first day of the programme period
   date end;    ///< last day of the programme period (included)
   std::vector<party> parties;
+  std::optional<programme_funding> funding;
   std::vector<dimension> dimensions;
   std::vector<pillar> pillars;
   regiokpi::thresholds thresholds;  ///< default achievement thresholds for every indicator
@@ -148,5 +174,16 @@ struct programme {
 
   friend bool operator==(const programme&, const programme&) = default;
 };
+
+/// The total the parties pay: every evaluated contribution except the pools (the seed's 40 M: Rijk
+/// 20 M, province 10 M, municipalities 10 M, not the "regional" 20 M pool). Throws like evaluate().
+inline amount funding_total(const programme_funding& f) {
+  const funding_result r = evaluate(f.plan);
+  amount total = amount::from_minor_units(0, currency(f.currency),
+                                          r.contributions.empty() ? 2 : r.contributions.front().value.scale());
+  for (const auto& c : r.contributions)
+    if (std::find(f.pools.begin(), f.pools.end(), c.id) == f.pools.end()) total += c.value;
+  return total;
+}
 
 }  // namespace regiokpi

@@ -1,0 +1,61 @@
+// `regiokpi validate PROGRAMME.json`: reads and validates a programme definition; prints a one-paragraph
+// summary, or every problem on stderr (exit 1).
+#include <fmt/format.h>
+
+#include <regiokpi/money.hpp>
+#include <regiokpi/programme_io.hpp>
+
+#include "command.hpp"
+
+namespace regiokpi::cli {
+namespace {
+
+std::string plural(std::size_t n, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+std::string summary(const programme& p) {
+  std::size_t goals = 0, results = 0, indicators = 0, members = 0;
+  for (const auto& pi : p.pillars) {
+    goals += pi.goals.size();
+    for (const auto& g : pi.goals) {
+      results += g.results.size();
+      for (const auto& r : g.results) indicators += r.indicators.size();
+    }
+  }
+  for (const auto& d : p.dimensions) members += d.members.size();
+  std::string funding = "no funding plan";
+  if (p.funding) {
+    funding = "funding total " + format_amount(funding_total(*p.funding), grouped_format) + " " + p.funding->currency +
+              " in " + plural(p.funding->plan.contributions.size(), "contribution", "contributions");
+  }
+  return fmt::format("{} ({}), {} to {}: {}, {}, {}, {}; {} with {}; {}; {}.\n", p.name, p.id, format_date(p.start),
+                     format_date(p.end), plural(p.pillars.size(), "pillar", "pillars"), plural(goals, "goal", "goals"),
+                     plural(results, "result", "results"), plural(indicators, "indicator", "indicators"),
+                     plural(p.dimensions.size(), "dimension", "dimensions"), plural(members, "member", "members"),
+                     plural(p.parties.size(), "party", "parties"), funding);
+}
+
+const bool registered = register_command({
+    "validate",
+    "Check a programme definition (JSON) and summarise it",
+    [](CLI::App& app) -> std::function<int()> {
+      auto path = std::make_shared<std::string>();
+      auto canonical = std::make_shared<std::string>();
+      app.add_option("programme", *path, "Programme definition (JSON)")->required();
+      app.add_option("--canonical", *canonical,
+                     "Also write the programme in canonical form to this file ('-': stdout)");
+      return [path, canonical] {
+        const programme p = read_programme(read_file(*path), *path);
+        if (!canonical->empty()) {
+          write_output(*canonical, write_programme(p));
+          if (*canonical == "-") return static_cast<int>(exit_ok);
+        }
+        write_output("-", summary(p));
+        return static_cast<int>(exit_ok);
+      };
+    },
+});
+
+}  // namespace
+}  // namespace regiokpi::cli
