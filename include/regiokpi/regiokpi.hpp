@@ -5,6 +5,7 @@
 #include "regiokpi/csv.hpp"
 #include "regiokpi/dimension.hpp"
 #include "regiokpi/error.hpp"
+#include "regiokpi/forecast.hpp"
 #include "regiokpi/funding.hpp"
 #include "regiokpi/indicator.hpp"
 #include "regiokpi/money.hpp"
