@@ -341,7 +341,9 @@ TEST(Apportion, DoubleWeightsAreTakenAtTheirExactBinaryValue) {
             (std::vector<std::int64_t>{-100, 0, 0}));
   const double tiny = std::numeric_limits<double>::denorm_min();
   EXPECT_EQ(units(apportion(eur(3), std::vector<double>{tiny, tiny, 2 * tiny})), (std::vector<std::int64_t>{1, 1, 1}));
-  // 2^62 and 1: fits no int64 after alignment, so the cpp_int path; quotas 2.9999999999999999993 and ~0
+  // 2^62 and 1 (128-bit path), 2^150 and 1 (256-bit path): quotas a hair under 3, and about 0
+  EXPECT_EQ(units(apportion(eur(3), std::vector<double>{std::ldexp(1.0, 150), 1.0})),
+            (std::vector<std::int64_t>{3, 0}));
   EXPECT_EQ(units(apportion(eur(3), std::vector<double>{std::ldexp(1.0, 62), 1.0})), (std::vector<std::int64_t>{3, 0}));
 }
 

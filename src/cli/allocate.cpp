@@ -1,0 +1,230 @@
+// regiokpi allocate: split a total among members by weights (largest remainder), so the parts add up
+// to the total exactly. `regiokpi allocate --total 10000000.00 weights.csv [--format table]`.
+#include <regiokpi/csv.hpp>
+#include <regiokpi/error.hpp>
+#include <regiokpi/money.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "command.hpp"
+
+namespace regiokpi::cli {
+namespace {
+
+struct member_row {
+  std::string member;
+  decimal weight;
+  std::string weight_text;
+};
+
+std::string place(const std::string& file, std::size_t line) { return file + ":" + std::to_string(line); }
+
+/// Reads and checks the whole weights file; throws one error listing every problem found.
+std::vector<member_row> read_weights(const std::string& file, const std::string& text) {
+  const auto records = read_csv(text, file);
+  if (records.empty())
+    throw error(errc::validation_error,
+                std::vector<diagnostic>{{place(file, 1), "the file is empty; expected a header line member,weight"}});
+  const csv_record& header = records.front();
+  std::vector<diagnostic> problems;
+  std::size_t member_col = header.fields.size();
+  std::size_t weight_col = header.fields.size();
+  for (std::size_t c = 0; c < header.fields.size(); ++c) {
+    const std::string& name = header.fields[c].text;
+    std::size_t* slot = name == "member" ? &member_col : name == "weight" ? &weight_col : nullptr;
+    if (slot == nullptr) continue;
+    if (*slot != header.fields.size())
+      problems.push_back({place(file, header.line), "the header has the column " + quote(name) + " twice"});
+    *slot = c;
+  }
+  for (auto [col, name] : {std::pair{member_col, "member"}, std::pair{weight_col, "weight"}})
+    if (col == header.fields.size())
+      problems.push_back({place(file, header.line), std::string("missing column ") + quote(name) +
+                                                        " (the header must name the columns member and weight)"});
+  if (!problems.empty()) throw error(errc::validation_error, std::move(problems));
+  if (records.size() == 1)
+    throw error(errc::validation_error,
+                std::vector<diagnostic>{{place(file, header.line), "no members: the file has a header but no rows"}});
+
+  std::vector<member_row> rows;
+  std::map<std::string, std::size_t, std::less<>> first_line;
+  bool any_positive = false;
+  for (std::size_t r = 1; r < records.size(); ++r) {
+    const csv_record& rec = records[r];
+    const std::string at = place(file, rec.line);
+    if (rec.fields.size() != header.fields.size()) {
+      problems.push_back({at, "expected " + std::to_string(header.fields.size()) + " fields like the header, found " +
+                                  std::to_string(rec.fields.size())});
+      continue;
+    }
+    const std::string& member = rec.fields[member_col].text;
+    const std::string& weight_text = rec.fields[weight_col].text;
+    if (member.empty()) problems.push_back({at, "the member name is empty"});
+    auto [it, inserted] = first_line.emplace(member, rec.line);
+    if (!inserted && !member.empty())
+      problems.push_back(
+          {at, "duplicate member " + quote(member) + " (first on line " + std::to_string(it->second) + ")"});
+    decimal weight;
+    try {
+      weight = parse_decimal(weight_text);
+    } catch (const error&) {
+      problems.push_back(
+          {at, "weight " + quote(weight_text) +
+                   " is not a non-negative decimal number (write digits with '.' as the decimal point)"});
+      continue;
+    }
+    if (weight.is_negative()) {
+      problems.push_back({at, "weight " + quote(weight_text) + " is negative; weights must be 0 or more"});
+      continue;
+    }
+    any_positive = any_positive || !weight.is_zero();
+    rows.push_back({member, weight, weight_text});
+  }
+  if (problems.empty() && !any_positive)
+    problems.push_back({place(file, header.line), "every weight is zero: at least one member needs a positive weight"});
+  if (!problems.empty()) throw error(errc::validation_error, std::move(problems));
+  return rows;
+}
+
+std::size_t display_width(std::string_view s) {
+  return static_cast<std::size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+std::string pad_left(const std::string& s, std::size_t width) {
+  const std::size_t w = display_width(s);
+  return w >= width ? s : std::string(width - w, ' ') + s;
+}
+
+std::string pad_right(const std::string& s, std::size_t width) {
+  const std::size_t w = display_width(s);
+  return w >= width ? s : s + std::string(width - w, ' ');
+}
+
+/// A non-negative big integer scaled by 10^scale, grouped: 310080 -> "310,080".
+std::string format_scaled_big(const detail::big_int& v, int scale) {
+  std::string digits = v.str();
+  const auto s = static_cast<std::size_t>(scale);
+  if (digits.size() <= s) digits.insert(0, s + 1 - digits.size(), '0');
+  std::string out = detail::group_thousands(std::string_view(digits).substr(0, digits.size() - s), ',');
+  if (s > 0) out += "." + digits.substr(digits.size() - s);
+  return out;
+}
+
+/// A human table: member, weight, share of the total weight (%, two decimals, half-even), amount,
+/// with thousands separators and a total row.
+std::string format_table(const std::vector<member_row>& rows, const std::vector<amount>& parts, const amount& total) {
+  int scale = 0;
+  for (const auto& r : rows) scale = std::max(scale, r.weight.scale());
+  std::vector<detail::big_int> w(rows.size());
+  detail::big_int sum = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    w[i] = detail::big_int(rows[i].weight.coefficient()) * detail::pow10(scale - rows[i].weight.scale());
+    sum += w[i];
+  }
+  // Share in hundredths of a percent, rounded half-even: w * 10000 / sum.
+  auto share = [&](const detail::big_int& x) {
+    detail::big_int q = 0;
+    detail::big_int r = 0;
+    boost::multiprecision::divide_qr(detail::big_int(x * 10000), sum, q, r);
+    if (2 * r > sum || (2 * r == sum && (q & 1) != 0)) ++q;
+    std::string digits = q.str();
+    if (digits.size() < 3) digits.insert(0, 3 - digits.size(), '0');
+    return digits.substr(0, digits.size() - 2) + "." + digits.substr(digits.size() - 2) + " %";
+  };
+  struct line {
+    std::string member, weight, share, value;
+  };
+  std::vector<line> lines;
+  lines.push_back({"member", "weight", "share", "amount (" + std::string(total.currency().code()) + ")"});
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    lines.push_back({rows[i].member, format_decimal(rows[i].weight, grouped_format), share(w[i]),
+                     format_amount(parts[i], grouped_format)});
+  lines.push_back({"total", format_scaled_big(sum, scale), "100.00 %", format_amount(total, grouped_format)});
+  std::size_t widths[4] = {0, 0, 0, 0};
+  for (const auto& l : lines) {
+    widths[0] = std::max(widths[0], display_width(l.member));
+    widths[1] = std::max(widths[1], display_width(l.weight));
+    widths[2] = std::max(widths[2], display_width(l.share));
+    widths[3] = std::max(widths[3], display_width(l.value));
+  }
+  std::string out;
+  auto emit = [&](const line& l) {
+    out += pad_right(l.member, widths[0]) + "  " + pad_left(l.weight, widths[1]) + "  " + pad_left(l.share, widths[2]) +
+           "  " + pad_left(l.value, widths[3]) + "\n";
+  };
+  auto rule = [&] { out += std::string(widths[0] + widths[1] + widths[2] + widths[3] + 6, '-') + "\n"; };
+  emit(lines.front());
+  rule();
+  for (std::size_t i = 1; i + 1 < lines.size(); ++i) emit(lines[i]);
+  rule();
+  emit(lines.back());
+  return out;
+}
+
+std::string format_csv(const std::vector<member_row>& rows, const std::vector<amount>& parts) {
+  std::string out = "member,amount\n";
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    out += csv_escape(rows[i].member) + "," + format_amount(parts[i]) + "\n";
+  return out;
+}
+
+struct options {
+  std::string total;
+  std::string currency_code = "EUR";
+  std::string weights_file;
+  std::string output = "-";
+  std::string format = "csv";
+  bool table = false;
+};
+
+int run(const options& o) {
+  currency cur;
+  try {
+    cur = currency(o.currency_code);
+  } catch (const error& e) {
+    throw usage_error(std::string("--currency: ") + e.what());
+  }
+  amount total;
+  try {
+    total = parse_amount(o.total, cur);
+  } catch (const error& e) {
+    throw usage_error(std::string("--total: ") + e.what());
+  }
+  const std::string text = read_file(o.weights_file);
+  const auto rows = read_weights(o.weights_file, text);
+  std::vector<decimal> weights;
+  weights.reserve(rows.size());
+  for (const auto& r : rows) weights.push_back(r.weight);
+  const auto parts = apportion(total, std::span<const decimal>(weights));
+  const bool table = o.table || o.format == "table";
+  write_output(o.output, table ? format_table(rows, parts, total) : format_csv(rows, parts));
+  return exit_ok;
+}
+
+const bool registered = register_command(
+    {"allocate", "Split a total among members by weight (largest remainder); the parts add up exactly",
+     [](CLI::App& app) -> std::function<int()> {
+       auto o = std::make_shared<options>();
+       app.add_option("--total", o->total,
+                      "The amount to split, e.g. 10000000.00; the parts get as many decimals as it has")
+           ->required();
+       app.add_option("WEIGHTS.csv", o->weights_file,
+                      "UTF-8 CSV with a header member,weight (RFC 4180); weights are non-negative decimals")
+           ->required();
+       app.add_option("--output,-o", o->output, "Write here instead of standard output (atomically)");
+       auto* format = app.add_option("--format", o->format, "csv (member,amount) or table (aligned, with totals)")
+                          ->check(CLI::IsMember({"csv", "table"}));
+       app.add_flag("--table", o->table, "Same as --format table")->excludes(format);
+       app.add_option("--currency", o->currency_code, "Currency code of the total (default EUR)");
+       return [o] { return run(*o); };
+     }});
+
+}  // namespace
+}  // namespace regiokpi::cli
