@@ -17,8 +17,8 @@ amount eur(std::int64_t cents) { return amount::from_minor_units(cents); }
 
 // The six municipalities with the illustrative populations of examples/regio-deal-zod.
 std::vector<member_weight> municipalities() {
-  return {{"Aa en Hunze", decimal{25380}}, {"Borger-Odoorn", decimal{25420}}, {"Coevorden", decimal{35410}},
-          {"Emmen", decimal{107330}},      {"Hardenberg", decimal{60750}},    {"Hoogeveen", decimal{55700}}};
+  return {{"Aa en Hunze", decimal{25390}}, {"Borger-Odoorn", decimal{25351}}, {"Coevorden", decimal{35297}},
+          {"Emmen", decimal{107192}},      {"Hardenberg", decimal{60619}},    {"Hoogeveen", decimal{55677}}};
 }
 
 // The seed's co-financing rule: the Rijk pays 20 M on condition that the region matches it; of
@@ -51,15 +51,15 @@ TEST(Funding, SeedPlanByHand) {
   EXPECT_EQ(r.amount_of("province"), eur(1'000'000'000));
   EXPECT_EQ(r.amount_of("municipalities"), eur(1'000'000'000));
   EXPECT_TRUE(r.at("province").members.empty());
-  // 10,000,000.00 EUR by population (total 309,990). Quotas in cents, 10^9 * p / 309990:
-  //   Aa en Hunze   25,380 -> 81,873,608.83    Borger-Odoorn  25,420 -> 82,002,645.25
-  //   Coevorden     35,410 -> 114,229,491.27   Emmen         107,330 -> 346,236,975.39
-  //   Hardenberg    60,750 -> 195,974,063.68   Hoogeveen      55,700 -> 179,683,215.59
-  // The floors add up to 999,999,997 cents; the 3 cents left go to the largest remainders
-  // .83 (Aa en Hunze), .68 (Hardenberg) and .59 (Hoogeveen).
-  const std::vector<member_amount> expected{{"Aa en Hunze", eur(81'873'609)}, {"Borger-Odoorn", eur(82'002'645)},
-                                            {"Coevorden", eur(114'229'491)},  {"Emmen", eur(346'236'975)},
-                                            {"Hardenberg", eur(195'974'064)}, {"Hoogeveen", eur(179'683'216)}};
+  // 10,000,000.00 EUR by population (total 309,526). Quotas in cents, 10^9 * p / 309526:
+  //   Aa en Hunze   25,390 -> 82,028,650.26    Borger-Odoorn  25,351 -> 81,902,651.15
+  //   Coevorden     35,297 -> 114,035,654.52   Emmen         107,192 -> 346,310,164.57
+  //   Hardenberg    60,619 -> 195,844,614.02   Hoogeveen      55,677 -> 179,878,265.48
+  // The floors add up to 999,999,998 cents; the 2 cents left go to the largest remainders
+  // .57 (Emmen) and .52 (Coevorden).
+  const std::vector<member_amount> expected{{"Aa en Hunze", eur(82'028'650)}, {"Borger-Odoorn", eur(81'902'651)},
+                                            {"Coevorden", eur(114'035'655)},  {"Emmen", eur(346'310'165)},
+                                            {"Hardenberg", eur(195'844'614)}, {"Hoogeveen", eur(179'878'265)}};
   EXPECT_EQ(r.at("municipalities").members, expected);
   amount sum;
   for (const auto& m : r.at("municipalities").members) sum += m.value;
