@@ -12,4 +12,5 @@
 #include "regiokpi/programme.hpp"
 #include "regiokpi/programme_io.hpp"
 #include "regiokpi/rules.hpp"
+#include "regiokpi/svg.hpp"
 #include "regiokpi/version.hpp"
