@@ -303,7 +303,8 @@ for (let k = 0; k < datasets; ++k) {
     const body = got.slice(1);
     const fmtRow = (x) => JSON.stringify([...x.keys, x.label, x.value]);
     let bad = body.length !== expected.length ? `${body.length} rows, expected ${expected.length}` : null;
-    for (let i = 0; !bad && i < body.length; ++i) {
+    let at = 0;
+    for (let i = 0; !bad && i < body.length; ++i, at = i) {
       const g = body[i];
       const e = expected[i];
       const same = [...e.keys, e.label].every((v, j) => v === g[j]);
@@ -311,8 +312,8 @@ for (let k = 0; k < datasets; ++k) {
         bad = `row ${i + 1}: ${JSON.stringify(g)}, expected ${fmtRow(e)}`;
     }
     if (bad) {
-      const shown = (rows, f) => rows.slice(0, 8).map(f).join('\n      ');
-      report(ds, file, q, `${bad}\n    regiokpi:\n      ${shown(body, (x) => JSON.stringify(x))}\n    DuckDB:\n      ${shown(expected, fmtRow)}`);
+      const shown = (rows, f) => rows.slice(Math.max(0, at - 3), at + 5).map(f).join('\n      ');
+      report(ds, file, q, `${bad}\n    regiokpi (from row ${Math.max(0, at - 3) + 1}):\n      ${shown(body, (x) => JSON.stringify(x))}\n    DuckDB:\n      ${shown(expected, fmtRow)}`);
     } else ++passed;
   }
 }

@@ -206,6 +206,11 @@ def write_doc(a, engines, results, loads):
     first = results[next(iter(results))]
     for e in engines:
         w(f"- {e}: {first[e]['engine']}")
+    if "regiokpi" in engines:
+        commit = sh(f"git -C {shlex.quote(ROOT)} rev-parse --short HEAD")
+        dirty = sh(f"git -C {shlex.quote(ROOT)} status --porcelain -- src include")
+        w(f"- regiokpi built in Release from commit {commit}"
+          + (" with uncommitted changes in src/ or include/" if dirty else ""))
     out.extend(machine())
     w("")
     w(f"The 1-minute load average before each run ranged from {min(loads):.2f} to {max(loads):.2f} (on {os.cpu_count()} cores):")
