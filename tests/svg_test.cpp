@@ -6,6 +6,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -541,4 +542,54 @@ TEST(CoverageChart, WrongCellCountIsAnError) {
   svg::coverage_chart empty;
   empty.id = "empty";
   EXPECT_NO_THROW((void)parse(svg::render(empty)));
+}
+
+// ---- robustness ----------------------------------------------------------------------------------
+
+TEST(Robustness, RandomTextAndValuesAlwaysGiveWellFormedXml) {
+  std::mt19937 rng(2026);
+  std::uniform_int_distribution<int> byte(0, 255);
+  std::uniform_int_distribution<int> length(0, 24);
+  const auto text = [&] {
+    std::string s(static_cast<std::size_t>(length(rng)), ' ');
+    for (char& ch : s) ch = static_cast<char>(byte(rng));
+    return s;
+  };
+  const std::vector<double> specials{
+      0.0, -0.0, 1e-300, -1e300, 1e300, std::nan(""), std::numeric_limits<double>::infinity(), 42.5, -7.25};
+  std::uniform_int_distribution<std::size_t> pick(0, specials.size() - 1);
+  std::uniform_int_distribution<int> day(-200000, 2900000);
+  std::uniform_int_distribution<int> count(0, 5);
+  for (int round = 0; round < 300; ++round) {
+    svg::time_series_chart c;
+    c.id = text();
+    c.title = text();
+    c.unit = text();
+    c.status = text();
+    const auto series = [&] {
+      std::vector<svg::point> v(static_cast<std::size_t>(count(rng)));
+      for (auto& p : v) p = {date::from_day_number(day(rng)), specials[pick(rng)]};
+      return v;
+    };
+    c.measured = series();
+    c.planned = series();
+    c.projected = series();
+    c.planned_stepwise = round % 2 == 0;
+    for (int i = count(rng); i > 0; --i)
+      c.milestones.push_back({date::from_day_number(day(rng)), specials[pick(rng)], text(), std::nullopt});
+    for (int i = count(rng); i > 0; --i)
+      c.forecast_band.push_back({date::from_day_number(day(rng)), specials[pick(rng)], specials[pick(rng)]});
+    if (round % 3 == 0) c.as_of = date::from_day_number(day(rng));
+    const std::string out = svg::render(c);
+    ASSERT_NO_THROW((void)parse(out)) << out;
+
+    svg::coverage_chart m;
+    m.id = text();
+    m.title = text();
+    m.rows = {text(), text()};
+    m.columns = {text()};
+    m.met = {true, std::nullopt};
+    m.cell_text = {text(), text()};
+    ASSERT_NO_THROW((void)parse(svg::render(m)));
+  }
 }
