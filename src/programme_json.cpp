@@ -276,11 +276,21 @@ std::string type_name(const json& j) {
   }
 }
 
+/// Problems found while reading the structure, and for each the place it makes unreliable: rule
+/// checks under a shadowed place are not reported (a bad date is not also "outside the period").
+struct sink {
+  std::vector<diagnostic> list;
+  std::vector<std::string> shadows;
+  void fail(const std::string& where, std::string reason, const std::string& shadow) {
+    list.push_back({where, std::move(reason)});
+    shadows.push_back(shadow);
+  }
+};
+
 /// Reads the fields of one JSON object, recording problems by JSON pointer.
 class object_reader {
  public:
-  object_reader(std::vector<diagnostic>& diags, const json& j, std::string ptr,
-                std::initializer_list<std::string_view> allowed)
+  object_reader(sink& diags, const json& j, std::string ptr, std::initializer_list<std::string_view> allowed)
       : diags_(diags), j_(j), ptr_(std::move(ptr)) {
     if (!j.is_object()) {
       fail(ptr_, "must be an object, not " + type_name(j));
@@ -302,7 +312,7 @@ class object_reader {
     if (!ok_) return nullptr;
     const auto it = j_.find(std::string(key));
     if (it == j_.end()) {
-      if (required) fail(ptr_, "missing required field " + quote(key));
+      if (required) diags_.fail(ptr_, "missing required field " + quote(key), at(key));
       return nullptr;
     }
     return &*it;
@@ -405,10 +415,14 @@ class object_reader {
     return std::nullopt;
   }
 
-  void fail(const std::string& where, std::string reason) { diags_.push_back({where, std::move(reason)}); }
+  void fail(const std::string& where, std::string reason) { diags_.fail(where, std::move(reason), where); }
+  /// A problem that makes everything under `shadow` unreliable for the rule checks.
+  void fail(const std::string& where, std::string reason, const std::string& shadow) {
+    diags_.fail(where, std::move(reason), shadow);
+  }
 
  private:
-  std::vector<diagnostic>& diags_;
+  sink& diags_;
   const json& j_;
   std::string ptr_;
   bool ok_ = true;
@@ -431,14 +445,21 @@ constexpr std::array all_space_rules{space_rule::sum,   space_rule::avg,        
 
 class structure_reader {
  public:
-  std::vector<diagnostic> diags;
+  sink diags;
 
+ private:
+  bool kind_known_ = true;  // of the indicator being read
+
+ public:
   programme read(const json& j) {
     programme p;
     object_reader o(diags, j, "",
                     {"format", "id", "name", "description", "tags", "period", "thresholds", "parties", "funding",
                      "dimensions", "pillars"});
-    if (!o.ok()) return p;
+    if (!o.ok()) {
+      diags.shadows.back() = "";  // nothing was read: no rule can be checked
+      return p;
+    }
     const std::string format = o.str("format", true);
     if (o.get("format", false) && o.get("format", false)->is_string() && format != format_marker)
       o.fail(o.at("format"), quote(format) + " is not a known format; expected " + quote(format_marker));
@@ -655,7 +676,7 @@ class structure_reader {
   /// A value in an indicator's terms: a number, true/false for a milestone, a level name for an ordinal.
   std::optional<double> read_value(object_reader& o, std::string_view key, bool required, const indicator& i) {
     const json* v = o.get(key, required);
-    if (!v) return std::nullopt;
+    if (!v || !kind_known_) return std::nullopt;  // without a kind the value's form cannot be judged
     if (i.kind == measure_kind::milestone) {
       if (v->is_boolean()) return v->get<bool>() ? 1.0 : 0.0;
       o.fail(o.at(key), "a milestone indicator's value must be true or false, not " + type_name(*v));
@@ -687,13 +708,20 @@ class structure_reader {
     i.name = o.str("name", true);
     i.description = o.str("description", false);
     i.tags = o.strings("tags");
-    if (auto k = o.enumerated("kind", true, all_kinds)) i.kind = *k;
+    const auto kind = o.enumerated("kind", true, all_kinds);
+    kind_known_ = kind.has_value();
+    if (kind) {
+      i.kind = *kind;
+    } else {
+      // Without a kind nothing else about the indicator can be judged.
+      diags.shadows.push_back(ptr);
+    }
     i.unit = o.str("unit", false);
     i.levels = o.strings("levels");
     // Text and milestone indicators have no direction to choose: a milestone can only be delivered.
     const bool directed = i.kind != measure_kind::text && i.kind != measure_kind::milestone;
-    if (directed) {
-      if (auto d = o.enumerated("direction", true, all_directions)) i.direction = *d;
+    if (directed || !kind) {
+      if (auto d = o.enumerated("direction", kind.has_value(), all_directions)) i.direction = *d;
     } else if (o.get("direction", false)) {
       o.fail(o.at("direction"), "a " + std::string(to_string(i.kind)) + " indicator has no direction");
     }
@@ -719,8 +747,9 @@ class structure_reader {
       i.time_rule = time_rule::last;
       i.space_rule = space_rule::count;
     }
-    if (auto r = o.enumerated("time_rule", i.kind != measure_kind::text, all_time_rules)) i.time_rule = *r;
-    if (auto r = o.enumerated("space_rule", i.kind != measure_kind::text, all_space_rules)) i.space_rule = *r;
+    const bool rules_required = kind && i.kind != measure_kind::text;
+    if (auto r = o.enumerated("time_rule", rules_required, all_time_rules)) i.time_rule = *r;
+    if (auto r = o.enumerated("space_rule", rules_required, all_space_rules)) i.space_rule = *r;
     i.weight_attribute = o.str("weight_attribute", false);
     if (const json* c = o.get("coverage", false)) {
       object_reader co(diags, *c, o.at("coverage"), {"dimension", "level", "threshold", "share"});
@@ -851,14 +880,15 @@ std::string number_text(double v) {
 
 class rule_checker {
  public:
-  explicit rule_checker(const programme& p) : p_(p) {}
+  /// `period_known`: false when the period could not be read, so target dates cannot be judged.
+  explicit rule_checker(const programme& p, bool period_known = true) : p_(p), period_known_(period_known) {}
   std::vector<diagnostic> diags;
 
   void run() {
     check_id(p_.id, "/id");
     check_name(p_.name, "/name");
-    period_ok_ = p_.start <= p_.end;
-    if (!period_ok_)
+    period_ok_ = period_known_ && p_.start <= p_.end;
+    if (period_known_ && !period_ok_)
       fail("/period/end", format_date(p_.end) + " is before the programme start " + format_date(p_.start));
     check_thresholds(p_.thresholds, "/thresholds");
     check_dimensions();
@@ -1328,6 +1358,7 @@ class rule_checker {
   }
 
   const programme& p_;
+  bool period_known_ = true;
   bool period_ok_ = true;
   std::unordered_map<std::string, std::string> pointers_;  // indicator id -> JSON pointer (first one)
 };
@@ -1532,14 +1563,16 @@ programme read_programme(std::string_view json_text, std::string_view source_nam
   structure_reader reader;
   programme p = reader.read(j);
   fill_split_members(p);
-  rule_checker rules(p);
+  const auto& shadows = reader.diags.shadows;
+  const bool period_known = std::none_of(shadows.begin(), shadows.end(), [](const std::string& s) {
+    return within("/period", s) || within(s, "/period");
+  });
+  rule_checker rules(p, period_known);
   rules.run();
-  std::vector<diagnostic> all = std::move(reader.diags);
-  const std::size_t structural = all.size();
+  std::vector<diagnostic> all = std::move(reader.diags.list);
   for (auto& d : rules.diags) {
-    bool shadowed = false;
-    for (std::size_t k = 0; k < structural && !shadowed; ++k)
-      shadowed = within(d.where, all[k].where) || (!all[k].where.empty() && within(all[k].where, d.where));
+    const bool shadowed =
+        std::any_of(shadows.begin(), shadows.end(), [&](const std::string& s) { return within(d.where, s); });
     if (!shadowed) all.push_back(std::move(d));
   }
   if (!all.empty()) throw error(errc::validation_error, std::move(all));

@@ -441,3 +441,34 @@ TEST(ProgrammeJson, TargetRevisionsRoundTrip) {
   EXPECT_EQ(p.find_indicator("RCO01")->targets[0].kind, target_kind::milestone);
   EXPECT_EQ(p.find_indicator("RCO01")->targets[0].due, parse_date("2024-12-31"));
 }
+
+TEST(ProgrammeJson, StructuralErrorsHideOnlyTheRulesTheyMakeUnreliable) {
+  // A missing name does not hide a rule error elsewhere.
+  json j = minimal();
+  j.erase("name");
+  indicator_at(j, 4)["targets"][0]["date"] = "2024-01-01";
+  auto ds = errors_of(j);
+  EXPECT_TRUE(has(ds, "", "missing required field \"name\""));
+  EXPECT_TRUE(has(ds, "/pillars/0/goals/0/results/0/indicators/4/targets/0/date", "outside the programme period"));
+  EXPECT_EQ(ds.size(), 2U);
+
+  // A mistyped kind: one error, not a cascade of "a count needs a unit" and the like.
+  j = minimal();
+  indicator_at(j, 3)["kind"] = "milestones";
+  ds = errors_of(j);
+  ASSERT_EQ(ds.size(), 1U) << ds[0].where << ": " << ds[0].reason;
+  EXPECT_TRUE(has(ds, "/pillars/0/goals/0/results/0/indicators/3/kind", "\"milestones\" is not one of"));
+
+  // An unreadable period start: target dates are not judged against it.
+  j = minimal();
+  j["period"]["start"] = "2020-02-30";
+  ds = errors_of(j);
+  ASSERT_EQ(ds.size(), 1U) << ds[0].where << ": " << ds[0].reason;
+  EXPECT_TRUE(has(ds, "/period/start", "\"2020-02-30\" is not a date"));
+
+  // An end before the start is itself the error, reported once.
+  j = minimal();
+  j["period"]["end"] = "2019-12-31";
+  ds = errors_of(j);
+  EXPECT_TRUE(has(ds, "/period/end", "2019-12-31 is before the programme start 2020-01-01"));
+}
