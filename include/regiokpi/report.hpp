@@ -91,4 +91,8 @@ REGIOKPI_EXPORT std::string report_to_csv(const programme_report& r);
 /// Markdown: a headline for the programme, then one table per pillar.
 REGIOKPI_EXPORT std::string report_to_markdown(const programme_report& r);
 
+/// One self-contained HTML file (no scripts, fonts or images fetched from anywhere) with an SVG
+/// chart per indicator, coverage matrices and the funding plan.
+REGIOKPI_EXPORT std::string report_to_html(const programme_report& r);
+
 }  // namespace regiokpi

@@ -1,0 +1,131 @@
+// regiokpi report PROGRAMME.json MEASUREMENTS.csv --as-of DATE [--format json|csv|md|html] [--output FILE]
+#include <unistd.h>
+
+#include <cstdio>
+#include <regiokpi/evaluate.hpp>
+#include <regiokpi/ingest.hpp>
+#include <regiokpi/programme_io.hpp>
+#include <regiokpi/report.hpp>
+
+#include "command.hpp"
+
+namespace regiokpi::cli {
+namespace {
+
+/// A one-line progress bar on stderr, drawn only when stderr is a terminal.
+class progress_bar {
+ public:
+  progress_bar() : enabled_(::isatty(2) == 1) {}
+  progress_bar(const progress_bar&) = delete;
+  progress_bar& operator=(const progress_bar&) = delete;
+  ~progress_bar() { finish(); }
+  void show(const char* what, std::size_t done, std::size_t total) {
+    if (!enabled_ || total == 0) return;
+    const std::size_t width = 30;
+    const std::size_t filled = done * width / total;
+    std::fprintf(stderr, "\r%-12s [%-*s] %3zu%%", what, static_cast<int>(width), std::string(filled, '#').c_str(),
+                 done * 100 / total);
+    std::fflush(stderr);
+    drawn_ = true;
+  }
+  void finish() {
+    if (drawn_) std::fprintf(stderr, "\r%*s\r", 60, "");
+    drawn_ = false;
+  }
+
+ private:
+  bool enabled_;
+  bool drawn_ = false;
+};
+
+struct options {
+  std::string programme_path;
+  std::string measurements_path;
+  std::string as_of;
+  std::string as_recorded_on;
+  std::string format = "md";
+  std::string output = "-";
+  std::string trajectory = "linear";
+  std::string period = "quarter";
+  std::string trend = "linear";
+  double level = 0.9;
+};
+
+int run(const options& o) {
+  evaluation_settings s;
+  try {
+    s.as_of = parse_date(o.as_of);
+    if (!o.as_recorded_on.empty()) s.as_recorded_on = parse_date(o.as_recorded_on);
+    s.series_period = parse_period_type(o.period);
+  } catch (const regiokpi::error& e) {
+    throw usage_error(e.what());
+  }
+  if (o.trajectory == "linear")
+    s.shape = trajectory_shape::linear;
+  else if (o.trajectory == "stepwise")
+    s.shape = trajectory_shape::stepwise;
+  else if (o.trajectory == "s_curve" || o.trajectory == "s-curve")
+    s.shape = trajectory_shape::s_curve;
+  else
+    throw usage_error("--trajectory: " + o.trajectory + " is not linear, stepwise or s_curve");
+  if (o.trend == "linear")
+    s.trend = trend_model::linear;
+  else if (o.trend == "log_linear" || o.trend == "log-linear")
+    s.trend = trend_model::log_linear;
+  else
+    throw usage_error("--trend: " + o.trend + " is not linear or log_linear");
+  if (!(o.level > 0 && o.level < 1)) throw usage_error("--level must be between 0 and 1");
+  s.forecast_level = o.level;
+
+  const programme prog = read_programme_file(o.programme_path);
+  measurement_store store;
+  progress_bar bar;
+  ingest_options io;
+  io.source_name = o.measurements_path;
+  io.programme = &prog;
+  io.progress = [&bar](std::uint64_t done, std::uint64_t total) {
+    bar.show("reading", static_cast<std::size_t>(done), static_cast<std::size_t>(total));
+  };
+  ingest_csv_file(store, o.measurements_path, io);
+  s.progress = [&bar](std::size_t done, std::size_t total) { bar.show("evaluating", done, total); };
+  const programme_report rep = evaluate_programme(prog, store, s);
+  bar.finish();
+
+  std::string out;
+  if (o.format == "json")
+    out = report_to_json(rep);
+  else if (o.format == "csv")
+    out = report_to_csv(rep);
+  else if (o.format == "md" || o.format == "markdown")
+    out = report_to_markdown(rep);
+  else
+    out = report_to_html(rep);
+  write_output(o.output, out);
+  return exit_ok;
+}
+
+const bool registered = register_command(
+    {"report", "Evaluate a programme against its measurements on a date and write the report",
+     [](CLI::App& app) -> std::function<int()> {
+       auto o = std::make_shared<options>();
+       app.add_option("programme", o->programme_path, "Programme definition (JSON)")->required();
+       app.add_option("measurements", o->measurements_path, "Measurements (CSV)")->required();
+       app.add_option("--as-of", o->as_of, "Evaluate on this date (YYYY-MM-DD)")->required();
+       app.add_option("--as-recorded-on", o->as_recorded_on,
+                      "Use only what was recorded on or before this date (YYYY-MM-DD)");
+       app.add_option("--format", o->format, "json, csv, md or html")
+           ->check(CLI::IsMember({"json", "csv", "md", "markdown", "html"}))
+           ->capture_default_str();
+       app.add_option("--output,-o", o->output, "Output file (written atomically); - for stdout")
+           ->capture_default_str();
+       app.add_option("--trajectory", o->trajectory, "Planned path: linear, stepwise or s_curve")
+           ->capture_default_str();
+       app.add_option("--period", o->period, "Period of the series: month, quarter, half_year, year ...")
+           ->capture_default_str();
+       app.add_option("--trend", o->trend, "Forecast trend: linear or log_linear")->capture_default_str();
+       app.add_option("--level", o->level, "Prediction interval level")->capture_default_str();
+       return [o] { return run(*o); };
+     }});
+
+}  // namespace
+}  // namespace regiokpi::cli

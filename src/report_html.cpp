@@ -1,0 +1,243 @@
+// The HTML report: one self-contained file (inline CSS and SVG; no scripts, fonts or images fetched).
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "regiokpi/report.hpp"
+#include "regiokpi/svg.hpp"
+
+namespace regiokpi {
+
+namespace {
+
+using svg::escape_xml;
+
+std::string number(const std::optional<double>& v) {
+  if (!v || !std::isfinite(*v)) return "&#8211;";
+  const double a = std::abs(*v);
+  if (a >= 1000) {
+    std::string digits = fmt::format("{:.0f}", a);
+    std::string grouped;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+      if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
+      grouped += digits[i];
+    }
+    return (*v < 0 ? "-" : "") + grouped;
+  }
+  return fmt::format("{:.{}f}", *v, a >= 100 ? 0 : 2);
+}
+
+std::string percent(const std::optional<double>& v) {
+  if (!v || !std::isfinite(*v)) return "&#8211;";
+  return fmt::format("{:.0f}&#160;%", *v * 100);
+}
+
+std::string day(const std::optional<date>& d) { return d ? format_date(*d) : "&#8211;"; }
+
+std::string_view status_text(progress_status s) {
+  switch (s) {
+    case progress_status::achieved:
+      return "achieved";
+    case progress_status::on_track:
+      return "on track";
+    case progress_status::at_risk:
+      return "at risk";
+    case progress_status::off_track:
+      return "off track";
+    case progress_status::not_started:
+      return "not started";
+    case progress_status::no_data:
+      return "no data";
+  }
+  return "";
+}
+
+std::string badge(progress_status s) {
+  return fmt::format("<span class=\"badge {}\">{}</span>", to_string(s), status_text(s));
+}
+
+svg::time_series_chart chart_of(const indicator_report& ir, const programme_report& r) {
+  svg::time_series_chart c;
+  c.id = ir.id;
+  c.title = ir.name.empty() ? ir.id : ir.name;
+  c.unit = ir.unit;
+  for (const auto& s : ir.series) c.measured.push_back({s.when, s.value});
+  for (const auto& t : ir.trajectory) c.planned.push_back({t.when, t.value});
+  c.planned_stepwise = r.trajectory == "stepwise";
+  // Milestones and targets after the baseline, marked met or not once due.
+  for (std::size_t k = 1; k < ir.trajectory.size(); ++k) {
+    const auto& t = ir.trajectory[k];
+    svg::milestone_marker m{t.when, t.value, format_date(t.when), std::nullopt};
+    if (t.when <= r.as_of && ir.progress.baseline) {
+      // The measured value on or before the due date.
+      std::optional<double> v;
+      for (const auto& s : ir.series)
+        if (s.when <= t.when) v = s.value;
+      if (v) {
+        const bool up = *ir.progress.baseline <= t.value;
+        m.met = up ? *v >= t.value : *v <= t.value;
+      }
+    }
+    c.milestones.push_back(std::move(m));
+  }
+  const auto& f = ir.forecast;
+  if (f.value && f.at && !ir.series.empty()) {
+    const auto& last = ir.series.back();
+    c.projected = {{last.when, last.value}, {*f.at, *f.value}};
+    if (f.low && f.high) c.forecast_band = {{last.when, last.value, last.value}, {*f.at, *f.low, *f.high}};
+  }
+  c.as_of = r.as_of;
+  c.status = std::string(to_string(ir.progress.status));
+  c.status_label = std::string(status_text(ir.progress.status));
+  c.description =
+      fmt::format("{}: status {}; actual {} against target {} by {}.", c.title, status_text(ir.progress.status),
+                  ir.progress.actual ? fmt::format("{:g}", *ir.progress.actual) : "unknown",
+                  ir.progress.final_target ? fmt::format("{:g}", *ir.progress.final_target) : "none",
+                  ir.progress.final_target_date ? format_date(*ir.progress.final_target_date) : "no date");
+  return c;
+}
+
+constexpr std::string_view style = R"(
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:0 auto;max-width:1100px;padding:1.5rem;color:#1d2733;background:#fff}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:2px solid #d7dee6;padding-bottom:.3rem}
+h3{font-size:1.05rem;margin:1.4rem 0 .3rem}.meta{color:#5a6878}
+table{border-collapse:collapse;width:100%;margin:.6rem 0 1rem;font-size:.92rem}
+th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #e3e8ee;vertical-align:top}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+.badge{display:inline-block;padding:.08rem .5rem;border-radius:.7rem;font-size:.8rem;font-weight:600;color:#fff}
+.achieved{background:#1b7f3b}.on_track{background:#2f8f5b}.at_risk{background:#c07a00}.off_track{background:#b3261e}
+.not_started{background:#6b7785}.no_data{background:#9aa5b1}
+.indicator{border:1px solid #e3e8ee;border-radius:8px;padding:.8rem 1rem;margin:1rem 0}
+.indicator svg{max-width:100%;height:auto}.proxy{font-size:.8rem;color:#5a6878}
+.summary{display:flex;gap:1rem;flex-wrap:wrap}.summary div{background:#f3f6f9;border-radius:8px;padding:.6rem 1rem}
+)";
+
+}  // namespace
+
+std::string report_to_html(const programme_report& r) {
+  std::string out;
+  out.reserve(64 * 1024);
+  const std::string title = fmt::format("{} — progress on {}", r.programme_name, format_date(r.as_of));
+  out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  out += "<meta name=\"generator\" content=\"regiokpi\">\n";
+  out += "<title>" + escape_xml(title) + "</title>\n<style>" + std::string(style) + "</style>\n</head>\n<body>\n";
+  out += "<header>\n<h1>" + escape_xml(r.programme_name) + "</h1>\n";
+  out += fmt::format("<p class=\"meta\">Progress on {}{}; trajectory {}; series by {}.</p>\n", format_date(r.as_of),
+                     r.as_recorded_on ? ", as recorded on " + format_date(*r.as_recorded_on) : "",
+                     escape_xml(r.trajectory), to_string(r.series_period));
+  if (!r.nodes.empty()) {
+    const auto& top = r.nodes.back();
+    out += "<div class=\"summary\">";
+    out += fmt::format("<div>Programme {}<br>achievement <b>{}</b> (planned by now {})</div>", badge(top.status),
+                       percent(top.achievement), percent(top.expected_achievement));
+    for (const auto& n : r.nodes)
+      if (n.kind == node_kind::pillar)
+        out += fmt::format("<div>{} {}<br>{} (planned {})</div>", escape_xml(n.name.empty() ? n.id : n.name),
+                           badge(n.status), percent(n.achievement), percent(n.expected_achievement));
+    out += "</div>\n";
+  }
+  out += "</header>\n<main>\n";
+
+  for (const auto& pillar : r.nodes) {
+    if (pillar.kind != node_kind::pillar) continue;
+    out += fmt::format("<section class=\"pillar\" id=\"pillar-{}\">\n<h2>{} {}</h2>\n", svg::id_fragment(pillar.id),
+                       escape_xml(pillar.name.empty() ? pillar.id : pillar.name), badge(pillar.status));
+    out +=
+        "<table>\n<thead><tr><th>indicator</th><th>status</th><th class=\"num\">actual</th><th "
+        "class=\"num\">target</th>"
+        "<th>due</th><th class=\"num\">achieved</th><th class=\"num\">planned</th><th "
+        "class=\"num\">forecast</th></tr></thead>\n<tbody>\n";
+    for (const auto& ir : r.indicators) {
+      if (ir.pillar != pillar.id) continue;
+      const auto& p = ir.progress;
+      out += fmt::format(
+          "<tr><td><a href=\"#ind-{}\">{}</a></td><td>{}</td><td class=\"num\">{}</td><td "
+          "class=\"num\">{}</td><td>{}</td>"
+          "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+          svg::id_fragment(ir.id), escape_xml(ir.name.empty() ? ir.id : ir.name), badge(p.status),
+          p.coverage ? fmt::format("{} of {}", p.coverage->met, p.coverage->total) : number(p.actual),
+          number(p.final_target), day(p.final_target_date), percent(p.final_achievement),
+          percent(p.expected_achievement), number(ir.forecast.value));
+    }
+    out += "</tbody>\n</table>\n";
+    for (const auto& ir : r.indicators) {
+      if (ir.pillar != pillar.id) continue;
+      const auto& p = ir.progress;
+      out += fmt::format("<article class=\"indicator\" id=\"ind-{}\">\n<h3>{} {}</h3>\n", svg::id_fragment(ir.id),
+                         escape_xml(ir.name.empty() ? ir.id : ir.name), badge(p.status));
+      if (ir.proxy) out += "<p class=\"proxy\">A proxy: it measures the result indirectly.</p>\n";
+      out += fmt::format("<p class=\"meta\">{} · {} · result {}</p>\n", escape_xml(ir.id), escape_xml(ir.unit),
+                         escape_xml(ir.result));
+      out += svg::render(chart_of(ir, r));
+      out += "\n<table>\n<tbody>\n";
+      out += fmt::format("<tr><th>actual</th><td class=\"num\">{}</td><td>{}</td></tr>\n", number(p.actual),
+                         day(p.actual_date));
+      out += fmt::format("<tr><th>baseline</th><td class=\"num\">{}</td><td>{}</td></tr>\n", number(p.baseline),
+                         day(p.baseline_date));
+      out += fmt::format("<tr><th>next target</th><td class=\"num\">{}</td><td>{}</td></tr>\n", number(p.target),
+                         day(p.target_date));
+      out += fmt::format("<tr><th>expected now</th><td class=\"num\">{}</td><td>gap {}</td></tr>\n", number(p.expected),
+                         number(p.gap));
+      if (ir.forecast.value)
+        out += fmt::format(
+            "<tr><th>forecast at {}</th><td class=\"num\">{}</td><td>{:.0f}&#160;% interval {} to {}; target "
+            "{}</td></tr>\n",
+            day(ir.forecast.at), number(ir.forecast.value), ir.forecast.level * 100, number(ir.forecast.low),
+            number(ir.forecast.high),
+            ir.forecast.eta ? "expected on " + format_date(*ir.forecast.eta)
+                            : escape_xml(ir.forecast.eta_status.empty() ? "-" : ir.forecast.eta_status));
+      else if (!ir.forecast.reason.empty())
+        out += "<tr><th>forecast</th><td colspan=\"2\">" + escape_xml(ir.forecast.reason) + "</td></tr>\n";
+      if (p.milestone)
+        out += fmt::format("<tr><th>milestone</th><td colspan=\"2\">{}{}</td></tr>\n",
+                           p.milestone->delivered ? "delivered " + day(p.milestone->delivered_on) : "not delivered",
+                           p.milestone->late ? " (late)" : "");
+      if (p.coverage) {
+        std::string unmet;
+        for (const auto& m : p.coverage->unmet) unmet += (unmet.empty() ? "" : ", ") + escape_xml(m);
+        out += fmt::format("<tr><th>coverage</th><td class=\"num\">{} of {}</td><td>{}</td></tr>\n", p.coverage->met,
+                           p.coverage->total, unmet.empty() ? "every member meets the threshold" : "not yet: " + unmet);
+      }
+      out += "</tbody>\n</table>\n";
+      if (ir.matrix) {
+        const auto& m = *ir.matrix;
+        svg::coverage_chart cc;
+        cc.id = ir.id;
+        cc.title = (ir.name.empty() ? ir.id : ir.name) + ": " + m.row_dimension + " x " + m.column_dimension;
+        cc.row_heading = m.row_dimension;
+        cc.column_heading = m.column_dimension;
+        cc.rows = m.rows;
+        cc.columns = m.columns;
+        for (const auto& v : m.cells) {
+          cc.met.push_back(v ? std::optional<bool>(*v >= m.threshold) : std::nullopt);
+          cc.cell_text.push_back(v ? fmt::format("{:g}", *v) : "");
+        }
+        out += svg::render(cc);
+        out += "\n";
+      }
+      out += "</article>\n";
+    }
+    out += "</section>\n";
+  }
+
+  if (!r.funding.empty()) {
+    out +=
+        "<section id=\"funding\">\n<h2>Funding plan</h2>\n<table>\n<thead><tr><th>contribution</th><th>party</th>"
+        "<th class=\"num\">amount</th><th></th></tr></thead>\n<tbody>\n";
+    for (const auto& f : r.funding)
+      out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n", escape_xml(f.id),
+                         escape_xml(f.party), escape_xml(f.amount), escape_xml(f.note));
+    out += fmt::format("<tr><th colspan=\"2\">total paid by the parties</th><th class=\"num\">{}</th><th></th></tr>\n",
+                       escape_xml(r.funding_total));
+    out +=
+        "</tbody>\n</table>\n<p class=\"meta\">Amounts are exact; split shares add up to their pool to the cent "
+        "(largest-remainder apportionment).</p>\n</section>\n";
+  }
+  out +=
+      "</main>\n<footer class=\"meta\"><p>Made with regiokpi. Status rules: "
+      "docs/progress.md.</p></footer>\n</body>\n</html>\n";
+  return out;
+}
+
+}  // namespace regiokpi
