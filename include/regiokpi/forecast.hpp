@@ -11,6 +11,7 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -283,10 +284,17 @@ inline double normal_quantile_estimate(double p) noexcept {
          (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0);
 }
 
+/// The shortest text that reads back as the same double ("0.9", "nan", "-3"), for messages.
+inline std::string format_number(double v) {
+  std::array<char, 32> buf{};
+  const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+  return std::string(buf.data(), r.ptr);
+}
+
 inline void check_dof(double dof) {
   if (!(dof > 0.0) || !std::isfinite(dof))
     throw error(errc::invalid_argument,
-                "Student t degrees of freedom must be a finite number > 0, got " + std::to_string(dof));
+                "Student t degrees of freedom must be a finite number > 0, got " + format_number(dof));
 }
 
 inline std::string describe_point(std::size_t i, date d) {
@@ -305,7 +313,7 @@ inline double student_t_cdf(double t, double dof) {
 inline double student_t_quantile(double p, double dof) {
   detail::check_dof(dof);
   if (!(p > 0.0 && p < 1.0))
-    throw error(errc::invalid_argument, "a quantile's probability must be in (0, 1), got " + std::to_string(p));
+    throw error(errc::invalid_argument, "a quantile's probability must be in (0, 1), got " + detail::format_number(p));
   if (p == 0.5) return 0.0;
   // Solve the upper tail P(T > t) = q for t > 0 and use symmetry: working with the tail keeps
   // accuracy for p near 1, where 1 - cdf would cancel.
@@ -358,13 +366,14 @@ inline trend_fit fit_trend(std::span<const date> dates, std::span<const double> 
   for (std::size_t i = 0; i < n; ++i) {
     if (!std::isfinite(values[i])) {
       f.info = forecast_info::non_finite_value;
-      f.message = detail::describe_point(i, dates[i]) + ": the value " + std::to_string(values[i]) + " is not finite";
+      f.message =
+          detail::describe_point(i, dates[i]) + ": the value " + detail::format_number(values[i]) + " is not finite";
       return f;
     }
     if (model == trend_model::log_linear && !(values[i] > 0.0)) {
       f.info = forecast_info::non_positive_value;
       f.message = detail::describe_point(i, dates[i]) + ": a log-linear (growth) trend needs values > 0, got " +
-                  std::to_string(values[i]);
+                  detail::format_number(values[i]);
       return f;
     }
   }
@@ -430,7 +439,7 @@ inline projection project(const trend_fit& fit, date when, double level) {
   p.level = level;
   if (!(level > 0.0 && level < 1.0)) {
     p.info = forecast_info::invalid_argument;
-    p.message = "the interval level must be in (0, 1), got " + std::to_string(level);
+    p.message = "the interval level must be in (0, 1), got " + detail::format_number(level);
     return p;
   }
   if (!fit.ok() || !fit.intercept || !fit.slope) {
@@ -451,7 +460,18 @@ inline projection project(const trend_fit& fit, date when, double level) {
   const double v0 = 1.0 / fit.r_factor[0];
   const double v1 = ((x0 - fit.x_mean) - fit.r_factor[1] * v0) / fit.r_factor[2];
   const double se = *fit.residual_se * std::sqrt(1.0 + v0 * v0 + v1 * v1);
-  const double t = student_t_quantile(0.5 * (1.0 + level), static_cast<double>(fit.n - 2));
+  // Reports project thousands of series of the same length at one level: remember the last quantile
+  // (per thread, so no locking) instead of iterating for the same answer again.
+  struct last_quantile {
+    double p = 0.0;
+    double dof = 0.0;
+    double t = 0.0;
+  };
+  thread_local last_quantile cache;
+  const double tail_p = 0.5 * (1.0 + level);
+  const auto dof = static_cast<double>(fit.n - 2);
+  if (cache.p != tail_p || cache.dof != dof) cache = {tail_p, dof, student_t_quantile(tail_p, dof)};
+  const double t = cache.t;
   const double lo = m - t * se;
   const double hi = m + t * se;
   p.low = fit.model == trend_model::linear ? lo : std::exp(lo);
