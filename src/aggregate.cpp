@@ -1,12 +1,619 @@
-// regiokpi: the aggregation engine (see include/regiokpi/aggregate.hpp).
+// regiokpi: the aggregation engine (see include/regiokpi/aggregate.hpp and docs/aggregation.md).
+//
+// Everything is integer work on the store's columns. A query first maps each series (indicator x
+// coordinates) to its output group, and each day of the store's range to its period (a table), so
+// the pass over the rows is: look up group and period, update one cell. When the time and space
+// rules compose into one (sum then sum, count then sum, min then min, max then max) rows go straight
+// into (group, period) cells; otherwise into (series, period) cells that are then folded into groups.
+// Cells are a dense array when it is small enough, else a hash table, so memory stays linear in the
+// rows whatever the period type.
 #include "regiokpi/aggregate.hpp"
 
-namespace regiokpi {
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
-aggregate_result aggregate(const measurement_store&, const query&, const programme*) {
-  throw error(errc::internal, "aggregate: not implemented yet");
+#include "regiokpi/programme.hpp"
+
+namespace regiokpi {
+namespace {
+
+constexpr std::uint32_t none = 0xFFFFFFFFu;
+constexpr std::int32_t empty_day = std::numeric_limits<std::int32_t>::min();
+
+/// Neumaier's compensated sum: exact enough that totals match other tools whatever the order.
+struct compensated {
+  double sum = 0;
+  double carry = 0;
+  void add(double v) noexcept {
+    const double t = sum + v;
+    carry += std::fabs(sum) >= std::fabs(v) ? (sum - t) + v : (v - t) + sum;
+    sum = t;
+  }
+  [[nodiscard]] double value() const noexcept { return sum + carry; }
+};
+
+/// Maps (key, period offset) to a cell number: dense (key * periods + offset) or, when that would
+/// be too large, an open-addressing hash table that numbers cells as they appear.
+class cell_index {
+ public:
+  cell_index(std::size_t keys, std::size_t periods, std::size_t rows)
+      : periods_(periods), dense_(keys * periods <= std::max<std::size_t>(rows * 2, std::size_t{1} << 20)) {
+    if (dense_) {
+      size_ = keys * periods;
+    } else {
+      slots_.assign(1024, slot{});
+    }
+  }
+  [[nodiscard]] bool dense() const noexcept { return dense_; }
+  /// Number of cells (dense: all; sparse: those seen so far).
+  [[nodiscard]] std::size_t size() const noexcept { return dense_ ? size_ : keys_.size(); }
+  /// The cell of (key, offset), creating it if needed; `fresh` tells whether it is new (sparse only).
+  std::size_t at(std::uint32_t key, std::uint32_t offset) {
+    if (dense_) return std::size_t{key} * periods_ + offset;
+    const std::uint64_t k = (std::uint64_t{key} << 32) | offset;
+    if ((keys_.size() + 1) * 4 > slots_.size() * 3) rehash();
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = mix(k) & mask;; i = (i + 1) & mask) {
+      if (slots_[i].cell == none) {
+        slots_[i] = {k, static_cast<std::uint32_t>(keys_.size())};
+        keys_.push_back(k);
+        return keys_.size() - 1;
+      }
+      if (slots_[i].key == k) return slots_[i].cell;
+    }
+  }
+  /// The (key, offset) of a cell.
+  [[nodiscard]] std::pair<std::uint32_t, std::uint32_t> key_of(std::size_t cell) const noexcept {
+    if (dense_) return {static_cast<std::uint32_t>(cell / periods_), static_cast<std::uint32_t>(cell % periods_)};
+    return {static_cast<std::uint32_t>(keys_[cell] >> 32), static_cast<std::uint32_t>(keys_[cell])};
+  }
+
+ private:
+  struct slot {
+    std::uint64_t key = 0;
+    std::uint32_t cell = none;
+  };
+  static std::size_t mix(std::uint64_t x) noexcept {
+    x ^= x >> 31;
+    x *= 0x9E3779B97F4A7C15ULL;
+    x ^= x >> 29;
+    return static_cast<std::size_t>(x);
+  }
+  void rehash() {
+    std::vector<slot> bigger(slots_.size() * 2);
+    const std::size_t mask = bigger.size() - 1;
+    for (std::size_t c = 0; c < keys_.size(); ++c) {
+      std::size_t i = mix(keys_[c]) & mask;
+      while (bigger[i].cell != none) i = (i + 1) & mask;
+      bigger[i] = {keys_[c], static_cast<std::uint32_t>(c)};
+    }
+    slots_.swap(bigger);
+  }
+
+  std::size_t periods_;
+  bool dense_;
+  std::size_t size_ = 0;
+  std::vector<slot> slots_;
+  std::vector<std::uint64_t> keys_;
+};
+
+/// Per-cell state for a rule; only the arrays a rule needs are used.
+struct cells {
+  std::vector<double> value;      // sum, min, max, first, last, weighted sums
+  std::vector<double> carry;      // compensated sums
+  std::vector<std::uint32_t> n;   // rows or members seen
+  std::vector<std::int32_t> day;  // first/last: the date of the kept value
+  std::vector<double> aux;        // weighted_avg: weight total; coverage: members meeting the threshold
+
+  void grow(std::size_t size, double init) {
+    if (value.size() >= size) return;
+    value.resize(size, init);
+    carry.resize(size, 0);
+    n.resize(size, 0);
+  }
+};
+
+enum class op : std::uint8_t { sum, count, min, max, first, last, avg };
+
+op op_of(time_rule r) {
+  switch (r) {
+    case time_rule::sum:
+      return op::sum;
+    case time_rule::avg:
+      return op::avg;
+    case time_rule::min:
+      return op::min;
+    case time_rule::max:
+      return op::max;
+    case time_rule::count:
+      return op::count;
+    case time_rule::first:
+      return op::first;
+    case time_rule::last:
+      return op::last;
+  }
+  return op::sum;
 }
 
-std::string to_csv(const aggregate_result&) { throw error(errc::internal, "to_csv: not implemented yet"); }
+double init_of(op o) {
+  if (o == op::min) return std::numeric_limits<double>::infinity();
+  if (o == op::max) return -std::numeric_limits<double>::infinity();
+  return 0;
+}
+
+/// Adds one value (with its date, rows in input order) to a cell.
+template <op O>
+inline void accumulate(cells& c, std::size_t i, double v, std::int32_t d) {
+  if constexpr (O == op::sum || O == op::avg) {
+    const double s = c.value[i];
+    const double t = s + v;
+    c.carry[i] += std::fabs(s) >= std::fabs(v) ? (s - t) + v : (v - t) + s;
+    c.value[i] = t;
+    ++c.n[i];
+  } else if constexpr (O == op::count) {
+    ++c.n[i];
+  } else if constexpr (O == op::min) {
+    c.value[i] = std::min(c.value[i], v);
+    ++c.n[i];
+  } else if constexpr (O == op::max) {
+    c.value[i] = std::max(c.value[i], v);
+    ++c.n[i];
+  } else if constexpr (O == op::first) {
+    // Rows come in input order: a later row replaces the kept one only with a strictly earlier date.
+    if (c.n[i] == 0 || d < c.day[i]) c.value[i] = v, c.day[i] = d;
+    ++c.n[i];
+  } else {
+    // last: a later row with an equal or later date wins.
+    if (c.n[i] == 0 || d >= c.day[i]) c.value[i] = v, c.day[i] = d;
+    ++c.n[i];
+  }
+}
+
+double result_of(op o, const cells& c, std::size_t i) {
+  switch (o) {
+    case op::sum:
+      return c.value[i] + c.carry[i];
+    case op::avg:
+      return (c.value[i] + c.carry[i]) / c.n[i];
+    case op::count:
+      return c.n[i];
+    default:
+      return c.value[i];
+  }
+}
+
+std::string dimension_list(const measurement_store& st) {
+  std::string out;
+  for (const auto& d : st.dimensions()) out += (out.empty() ? "" : ", ") + d;
+  return out.empty() ? "none" : out;
+}
+
+/// How one group-by column takes its value from a series: a store dimension's member, optionally
+/// mapped to its ancestor at a hierarchy level.
+struct group_column {
+  std::size_t dimension;
+  std::vector<std::uint32_t> mapped;  // store member id -> value id in the query's value pool (empty: as is)
+};
+
+}  // namespace
+
+aggregate_result aggregate(const measurement_store& st, const query& q, const programme* prog) {
+  if (q.fy_first_month < 1 || q.fy_first_month > 12)
+    throw error(errc::invalid_argument, "fy_first_month " + std::to_string(q.fy_first_month) + " is outside 1..12");
+  if ((q.space == space_rule::weighted_avg || q.space == space_rule::coverage) && prog == nullptr)
+    throw error(errc::invalid_argument,
+                "the space rule " + std::string(to_string(q.space)) + " needs a programme (members and attributes)");
+  aggregate_result out;
+  out.group_by = q.group_by;
+  out.period = q.period;
+  out.fy_first_month = q.fy_first_month;
+
+  // ---- group-by columns -----------------------------------------------------------------------
+  detail::string_pool values;  // the group-by values, as text
+  for (std::uint32_t m = 0; m < st.member_count(); ++m) values.intern(st.member_name(m));  // ids equal member ids
+  std::vector<group_column> columns;
+  std::vector<bool> grouped(st.dimensions().size(), false);
+  for (std::size_t k = 0; k < q.group_by.size(); ++k) {
+    const std::string& name = q.group_by[k];
+    for (std::size_t j = 0; j < k; ++j)
+      if (q.group_by[j] == name)
+        throw error(errc::invalid_argument, "group-by column " + quote(name) + " is given twice");
+    if (auto d = st.find_dimension(name)) {
+      columns.push_back({*d, {}});
+      grouped[*d] = true;
+      continue;
+    }
+    // A hierarchy level: find the programme dimension (present in the store) that has it.
+    bool found = false;
+    if (prog != nullptr) {
+      for (const auto& dim : prog->dimensions) {
+        if (std::find(dim.levels.begin(), dim.levels.end(), name) == dim.levels.end()) continue;
+        const auto d = st.find_dimension(dim.id);
+        if (!d) continue;
+        group_column c{*d, std::vector<std::uint32_t>(st.member_count())};
+        std::vector<diagnostic> problems;
+        for (std::uint32_t m = 0; m < st.member_count(); ++m) {
+          const std::string_view id = st.member_name(m);
+          const member* mem = id.empty() ? nullptr : dim.find_member(id);
+          const member* up = mem ? dim.ancestor_at_level(*mem, name) : nullptr;
+          c.mapped[m] = values.intern(up ? std::string_view(up->id) : std::string_view());
+        }
+        columns.push_back(std::move(c));
+        found = true;  // the dimension's own members are still combined (within each ancestor)
+        break;
+      }
+    }
+    if (!found)
+      throw error(errc::invalid_argument,
+                  quote(name) + " is not a dimension of the measurements (they have: " + dimension_list(st) + ")");
+  }
+
+  // ---- which series count, and their groups -------------------------------------------------------
+  std::vector<bool> wanted(st.indicator_count(), q.indicators.empty());
+  for (const auto& id : q.indicators)
+    if (auto i = st.find_indicator(id)) wanted[*i] = true;
+  const std::size_t ns = st.series_count();
+  std::vector<std::uint32_t> group_of(ns, none);
+  std::vector<std::uint32_t> group_keys;  // per group: indicator id, then value ids
+  const std::size_t stride = columns.size() + 1;
+  detail::id_table group_table;
+  std::vector<std::uint32_t> key(stride);
+  for (std::uint32_t s = 0; s < ns; ++s) {
+    key[0] = st.series_indicator(s);
+    if (!wanted[key[0]]) continue;
+    for (std::size_t k = 0; k < columns.size(); ++k) {
+      const std::uint32_t m = st.series_member(s, columns[k].dimension);
+      key[k + 1] = columns[k].mapped.empty() ? m : columns[k].mapped[m];
+    }
+    const std::uint64_t h =
+        detail::hash_bytes(reinterpret_cast<const char*>(key.data()), stride * sizeof(std::uint32_t));
+    group_of[s] = group_table.find_or_insert(
+        h,
+        [&](std::uint32_t g) {
+          return std::equal(key.begin(), key.end(), group_keys.data() + std::size_t{g} * stride);
+        },
+        [&] {
+          group_keys.insert(group_keys.end(), key.begin(), key.end());
+          return static_cast<std::uint32_t>(group_keys.size() / stride - 1);
+        });
+  }
+  const std::size_t ngroups = group_keys.size() / stride;
+
+  // ---- the day range and the period of each day ---------------------------------------------------
+  std::int32_t lo = st.min_day(), hi = st.max_day();
+  if (q.from) lo = std::max(lo, q.from->day_number());
+  if (q.to) hi = std::min(hi, q.to->day_number());
+  if (st.empty() || ngroups == 0 || hi < lo) return out;
+  const auto span_days = static_cast<std::size_t>(static_cast<std::int64_t>(hi) - lo + 1);
+  std::vector<std::int32_t> period_of_day;
+  std::int32_t pmin = 0, pmax = 0;
+  const bool table = span_days <= (std::size_t{1} << 22);
+  if (table) {
+    std::vector<std::int32_t> daynums(span_days);
+    std::iota(daynums.begin(), daynums.end(), lo);
+    period_of_day.resize(span_days);
+    assign_periods(q.period, daynums, period_of_day, q.fy_first_month);
+    pmin = period_of_day.front();
+    pmax = period_of_day.back();
+  } else {
+    pmin = period::containing(q.period, date::from_day_number(lo), q.fy_first_month).index();
+    pmax = period::containing(q.period, date::from_day_number(hi), q.fy_first_month).index();
+  }
+  const auto nper = static_cast<std::size_t>(static_cast<std::int64_t>(pmax) - pmin + 1);
+  auto offset_of = [&](std::int32_t d) -> std::uint32_t {
+    if (table) return static_cast<std::uint32_t>(period_of_day[static_cast<std::size_t>(d - lo)] - pmin);
+    return static_cast<std::uint32_t>(period::containing(q.period, date::from_day_number(d), q.fy_first_month).index() -
+                                      pmin);
+  };
+
+  // ---- which rows count: as recorded on a date, and only the highest revision ---------------------------
+  const auto series = st.series_ids();
+  const auto days_col = st.day_numbers();
+  const auto vals = st.values();
+  const std::size_t n = st.size();
+  const bool by_recording = q.as_recorded_on && st.has_recorded_at();
+  const std::int32_t recorded_limit = q.as_recorded_on ? q.as_recorded_on->day_number() : 0;
+  const auto recorded = st.recorded_days();
+  auto visible = [&](std::size_t i) {
+    const std::int32_t d = days_col[i];
+    if (d < lo || d > hi || group_of[series[i]] == none) return false;
+    if (by_recording && recorded[i] != detail::no_day && recorded[i] > recorded_limit) return false;
+    return true;
+  };
+  std::unordered_map<std::uint64_t, std::uint32_t> top_revision;  // (series, day) -> highest revision seen
+  const auto revs = st.revisions();
+  bool revisions = false;
+  if (st.has_revision()) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (revs[i] == 0 || !visible(i)) continue;
+      revisions = true;
+      auto& r = top_revision[(std::uint64_t{series[i]} << 32) | static_cast<std::uint32_t>(days_col[i])];
+      r = std::max(r, revs[i]);
+    }
+  }
+  auto superseded = [&](std::size_t i) {
+    const auto it = top_revision.find((std::uint64_t{series[i]} << 32) | static_cast<std::uint32_t>(days_col[i]));
+    return it != top_revision.end() && revs[i] < it->second;
+  };
+  const bool filtered = by_recording || revisions || lo > st.min_day() || hi < st.max_day() ||
+                        std::find(group_of.begin(), group_of.end(), none) != group_of.end();
+
+  // One pass over the rows, into cells keyed by `key_of_series` (group or series) and period.
+  auto pass = [&]<op O>(cell_index& idx, cells& c, const std::vector<std::uint32_t>& key_of_series) {
+    const double init = init_of(O);
+    if (idx.dense()) c.grow(idx.size(), init);
+    if constexpr (O == op::first || O == op::last) c.day.resize(c.value.size(), empty_day);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (filtered && (!visible(i) || (revisions && superseded(i)))) continue;
+      const std::int32_t d = days_col[i];
+      const std::size_t cell = idx.at(key_of_series[series[i]], offset_of(d));
+      if (!idx.dense() && cell >= c.value.size()) {
+        c.grow(std::max(cell + 1, c.value.size() * 2), init);
+        if constexpr (O == op::first || O == op::last) c.day.resize(c.value.size(), empty_day);
+      }
+      accumulate<O>(c, cell, vals[i], d);
+    }
+  };
+  auto run_pass = [&](op o, cell_index& idx, cells& c, const std::vector<std::uint32_t>& key_of_series) {
+    switch (o) {
+      case op::sum:
+        return pass.template operator()<op::sum>(idx, c, key_of_series);
+      case op::avg:
+        return pass.template operator()<op::avg>(idx, c, key_of_series);
+      case op::count:
+        return pass.template operator()<op::count>(idx, c, key_of_series);
+      case op::min:
+        return pass.template operator()<op::min>(idx, c, key_of_series);
+      case op::max:
+        return pass.template operator()<op::max>(idx, c, key_of_series);
+      case op::first:
+        return pass.template operator()<op::first>(idx, c, key_of_series);
+      case op::last:
+        return pass.template operator()<op::last>(idx, c, key_of_series);
+    }
+  };
+
+  // ---- the space rule's member weights (weighted_avg, coverage) ------------------------------------------
+  std::size_t space_dim = none;
+  const dimension* space_def = nullptr;
+  if (q.space == space_rule::weighted_avg || q.space == space_rule::coverage) {
+    if (!q.space_dimension.empty()) {
+      const auto d = st.find_dimension(q.space_dimension);
+      if (!d) throw error(errc::invalid_argument, quote(q.space_dimension) + " is not a dimension of the measurements");
+      space_dim = *d;
+    } else {
+      std::vector<std::size_t> free;
+      for (std::size_t d = 0; d < grouped.size(); ++d)
+        if (!grouped[d]) free.push_back(d);
+      if (free.size() != 1)
+        throw error(errc::invalid_argument, "the space rule " + std::string(to_string(q.space)) +
+                                                " needs the dimension it combines: name it (space_dimension)");
+      space_dim = free[0];
+    }
+    space_def = prog->find_dimension(st.dimensions()[space_dim]);
+    if (q.space == space_rule::weighted_avg) {
+      if (q.weight_attribute.empty()) throw error(errc::invalid_argument, "weighted_avg needs a weight attribute");
+      if (space_def == nullptr)
+        throw error(errc::invalid_argument,
+                    quote(st.dimensions()[space_dim]) + " is not a dimension of the programme: no member attributes");
+    }
+  }
+
+  // ---- compute ---------------------------------------------------------------------------------
+  const op t = op_of(q.time);
+  const bool direct = (q.space == space_rule::sum && (t == op::sum || t == op::count)) ||
+                      (q.space == space_rule::min && t == op::min) || (q.space == space_rule::max && t == op::max);
+  cells result;
+  op result_op = op::sum;
+  std::unique_ptr<cell_index> out_idx;
+  if (direct) {
+    out_idx = std::make_unique<cell_index>(ngroups, nper, n);
+    run_pass(t, *out_idx, result, group_of);
+    result_op = t;
+  } else {
+    std::vector<std::uint32_t> identity(ns);
+    std::iota(identity.begin(), identity.end(), 0u);
+    cell_index series_idx(ns, nper, n);
+    cells per_series;
+    run_pass(t, series_idx, per_series, identity);
+    out_idx = std::make_unique<cell_index>(ngroups, nper, series_idx.size());
+    const space_rule sr = q.space;
+    result_op = sr == space_rule::min ? op::min : sr == space_rule::max ? op::max : op::sum;
+    const double init = init_of(result_op);
+    if (out_idx->dense()) result.grow(out_idx->size(), init);
+    if (sr == space_rule::weighted_avg || sr == space_rule::coverage) result.aux.resize(result.value.size(), 0);
+    // Weights per (member, period), looked up once each.
+    std::unordered_map<std::uint64_t, double> weight_cache;
+    std::vector<diagnostic> problems;
+    auto weight = [&](std::uint32_t s, std::uint32_t off) {
+      const std::uint32_t m = st.series_member(s, space_dim);
+      const std::uint64_t k = (std::uint64_t{m} << 32) | off;
+      if (auto it = weight_cache.find(k); it != weight_cache.end()) return it->second;
+      const period p = period::from_index(q.period, pmin + static_cast<std::int32_t>(off), q.fy_first_month);
+      const member* mem = space_def->find_member(st.member_name(m));
+      const auto w = mem ? mem->attribute(q.weight_attribute, p.last_day()) : std::nullopt;
+      if (!w && problems.size() < 100)
+        problems.push_back({st.dimensions()[space_dim] + " " + quote(st.member_name(m)),
+                            mem ? "has no " + quote(q.weight_attribute) + " on or before " + format_date(p.last_day())
+                                : "is not a member of the programme's dimension"});
+      return weight_cache[k] = w.value_or(0);
+    };
+    for (std::size_t cell = 0; cell < series_idx.size(); ++cell) {
+      if (per_series.n[cell] == 0) continue;
+      const auto [s, off] = series_idx.key_of(cell);
+      const std::uint32_t g = group_of[s];
+      if (g == none) continue;
+      const double r = result_of(t, per_series, cell);
+      const std::size_t o = out_idx->at(g, off);
+      if (!out_idx->dense() && o >= result.value.size()) {
+        result.grow(std::max(o + 1, result.value.size() * 2), init);
+        if (sr == space_rule::weighted_avg || sr == space_rule::coverage) result.aux.resize(result.value.size(), 0);
+      }
+      switch (sr) {
+        case space_rule::sum:
+        case space_rule::avg:
+          accumulate<op::sum>(result, o, r, 0);
+          break;
+        case space_rule::min:
+          accumulate<op::min>(result, o, r, 0);
+          break;
+        case space_rule::max:
+          accumulate<op::max>(result, o, r, 0);
+          break;
+        case space_rule::count:
+          ++result.n[o];
+          break;
+        case space_rule::weighted_avg: {
+          const double w = weight(s, off);
+          accumulate<op::sum>(result, o, w * r, 0);
+          result.aux[o] += w;
+          break;
+        }
+        case space_rule::coverage:
+          ++result.n[o];
+          if (r >= q.coverage_threshold) result.aux[o] += 1;
+          break;
+      }
+    }
+    if (!problems.empty()) throw error(errc::validation_error, std::move(problems));
+  }
+
+  // ---- output, sorted by indicator, group-by values (bytes), period --------------------------------
+  std::vector<std::uint32_t> order(ngroups);
+  std::iota(order.begin(), order.end(), 0u);
+  auto text_of = [&](std::uint32_t g, std::size_t k) -> std::string_view {
+    const std::uint32_t id = group_keys[g * stride + k];
+    return k == 0 ? st.indicator_name(id) : values[id];
+  };
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    for (std::size_t k = 0; k < stride; ++k) {
+      const int c = text_of(a, k).compare(text_of(b, k));
+      if (c != 0) return c < 0;
+    }
+    return false;
+  });
+  std::vector<std::uint32_t> rank(ngroups);
+  for (std::uint32_t r = 0; r < ngroups; ++r) rank[order[r]] = r;
+  for (std::uint32_t g : order) {
+    std::vector<std::string> k;
+    for (std::size_t j = 0; j < stride; ++j) k.emplace_back(text_of(g, j));
+    out.add_group(std::move(k));
+  }
+  auto final_value = [&](std::size_t cell) {
+    switch (q.space) {
+      case space_rule::avg:
+        if (!direct) return (result.value[cell] + result.carry[cell]) / result.n[cell];
+        break;
+      case space_rule::count:
+        if (!direct) return static_cast<double>(result.n[cell]);
+        break;
+      case space_rule::weighted_avg:
+        return (result.value[cell] + result.carry[cell]) / result.aux[cell];
+      case space_rule::coverage:
+        return result.aux[cell];
+      default:
+        break;
+    }
+    return result_of(result_op, result, cell);
+  };
+  struct entry {
+    std::uint32_t group;
+    std::uint32_t offset;
+    std::size_t cell;
+  };
+  std::vector<entry> entries;
+  const std::size_t ncells = out_idx->size();
+  entries.reserve(out_idx->dense() ? 0 : ncells);
+  if (out_idx->dense()) {
+    std::size_t count = 0;
+    for (std::size_t c = 0; c < ncells; ++c) count += result.n[c] != 0;
+    out.reserve(count);
+    for (std::uint32_t r = 0; r < ngroups; ++r) {
+      const std::uint32_t g = order[r];
+      compensated running;
+      for (std::uint32_t off = 0; off < nper; ++off) {
+        const std::size_t c = std::size_t{g} * nper + off;
+        if (result.n[c] == 0) continue;
+        double v = final_value(c);
+        if (q.cumulative) running.add(v), v = running.value();
+        out.add_row(r, pmin + static_cast<std::int32_t>(off), v);
+      }
+    }
+  } else {
+    for (std::size_t c = 0; c < ncells; ++c) {
+      if (result.n[c] == 0) continue;
+      const auto [g, off] = out_idx->key_of(c);
+      entries.push_back({rank[g], off, c});
+    }
+    std::sort(entries.begin(), entries.end(), [](const entry& a, const entry& b) {
+      return a.group != b.group ? a.group < b.group : a.offset < b.offset;
+    });
+    out.reserve(entries.size());
+    compensated running;
+    std::uint32_t current = none;
+    for (const entry& e : entries) {
+      if (e.group != current) running = {}, current = e.group;
+      double v = final_value(e.cell);
+      if (q.cumulative) running.add(v), v = running.value();
+      out.add_row(e.group, pmin + static_cast<std::int32_t>(e.offset), v);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+void put_field(std::string& out, std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out += s;
+    return;
+  }
+  out += '"';
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+}  // namespace
+
+std::string to_csv(const aggregate_result& r) {
+  std::string out = "indicator";
+  for (const auto& g : r.group_by) put_field(out += ',', g);
+  out += ",period,value\n";
+  out.reserve(out.size() + r.size() * 40);
+  // Labels repeat across groups: make each once.
+  std::unordered_map<std::int32_t, std::string> labels;
+  std::uint32_t group = none;
+  std::string prefix;
+  char num[32];
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    if (r.group_of(i) != group) {
+      group = r.group_of(i);
+      prefix.clear();
+      put_field(prefix, r.indicator(i));
+      for (std::size_t k = 0; k < r.group_by.size(); ++k) put_field(prefix += ',', r.group_value(i, k));
+      prefix += ',';
+    }
+    out += prefix;
+    auto it = labels.find(r.period_index(i));
+    if (it == labels.end()) it = labels.emplace(r.period_index(i), r.period_of(i).label()).first;
+    out += it->second;
+    out += ',';
+    double v = r.value(i);
+    if (v == 0) v = 0;  // no "-0"
+    const auto res = std::to_chars(num, num + sizeof num, v);
+    out.append(num, res.ptr);
+    out += '\n';
+  }
+  return out;
+}
 
 }  // namespace regiokpi

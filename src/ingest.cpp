@@ -9,6 +9,9 @@
 #include "regiokpi/ingest.hpp"
 
 #include <fcntl.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,6 +35,8 @@ namespace {
 using detail::ingest_checker;
 
 constexpr std::size_t chunk_bytes = std::size_t{1} << 20;
+/// Readable bytes after the data in every buffer, so that 16-byte loads near the end stay inside.
+constexpr std::size_t padding = 64;
 
 /// Where bytes come from: a file (pread) or a caller's memory (memcpy into the reused buffer).
 class byte_source {
@@ -127,8 +132,50 @@ constexpr std::array<std::uint8_t, 256> special_bytes = [] {
 /// Tokenizes one row starting at p. On `row`, p moves past the row and line/line_start follow it.
 /// On `need_more`, nothing moves (the caller refills and calls again). On `bad_row`, p moves past
 /// the rest of the physical line and `problem` says what was wrong.
-row_result tokenize_row(const char*& p, const char* end, bool eof, std::uint64_t& line, const char*& line_start,
-                        std::vector<raw_field>& fields, syntax_problem& problem) {
+row_result tokenize_row_slow(const char*& p, const char* end, bool eof, std::uint64_t& line, const char*& line_start,
+                             std::vector<raw_field>& fields, syntax_problem& problem);
+
+/// The common case fast: a row without quotes or carriage returns that ends with a line feed inside
+/// the buffer, split 16 bytes at a time (SSE2). Anything else goes to the general tokenizer. Needs
+/// `padding` readable bytes after end.
+inline row_result tokenize_row(const char*& p, const char* end, bool eof, std::uint64_t& line, const char*& line_start,
+                               std::vector<raw_field>& fields, syntax_problem& problem) {
+#if defined(__SSE2__)
+  if (p < end && *p != '\n' && *p != '\r') {
+    fields.clear();
+    const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'),
+                  dq = _mm_set1_epi8('"');
+    const char* field = p;
+    for (const char* block = p; block < end; block += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block));
+      const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, lf)),
+                                       _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, dq)));
+      auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+      while (mask != 0) {
+        const char* c = block + __builtin_ctz(mask);
+        mask &= mask - 1;
+        if (c >= end) break;
+        if (*c == ',') {
+          fields.push_back({field, c, p, line, false});
+          field = c + 1;
+        } else if (*c == '\n') {
+          fields.push_back({field, c, p, line, false});
+          p = c + 1;
+          ++line;
+          line_start = p;
+          return row_result::row;
+        } else {
+          return tokenize_row_slow(p, end, eof, line, line_start, fields, problem);
+        }
+      }
+    }
+  }
+#endif
+  return tokenize_row_slow(p, end, eof, line, line_start, fields, problem);
+}
+
+row_result tokenize_row_slow(const char*& p, const char* end, bool eof, std::uint64_t& line, const char*& line_start,
+                             std::vector<raw_field>& fields, syntax_problem& problem) {
   fields.clear();
   const char* q = p;
   std::uint64_t ln = line;
@@ -247,6 +294,31 @@ bool parse_value(std::string_view s, double& out) {
   if (*digits == '+' || *digits == '-') ++digits;
   if (digits == e || !((*digits >= '0' && *digits <= '9') || *digits == '.')) return false;
   if (*b == '+') ++b;
+  // Clinger's fast path: up to 15 significant digits and no exponent is an exact integer divided by
+  // an exact power of ten, which IEEE division rounds correctly. Everything else: from_chars.
+  {
+    static constexpr double pow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    std::uint64_t m = 0;
+    int digits_seen = 0, frac = -1;
+    const char* c = digits;
+    for (; c < e && digits_seen <= 15; ++c) {
+      if (*c >= '0' && *c <= '9') {
+        m = m * 10 + static_cast<unsigned>(*c - '0');
+        ++digits_seen;
+        if (frac >= 0) ++frac;
+      } else if (*c == '.' && frac < 0) {
+        frac = 0;
+      } else {
+        break;
+      }
+    }
+    if (c == e && digits_seen > 0 && digits_seen <= 15) {
+      const double v = static_cast<double>(m) / pow10[frac < 0 ? 0 : frac];
+      out = *b == '-' ? -v : v;
+      return true;
+    }
+  }
   const auto r = std::from_chars(b, e, out);
   return r.ec == std::errc{} && r.ptr == e;
 }
@@ -307,12 +379,17 @@ class part_parser {
     batch_.day.reserve(expect);
     batch_.value.reserve(expect);
     members_.resize(lay.dimensions.size());
+    ids_.resize(lay.dimensions.size());
+    dim_bits_.assign(lay.dimensions.size(), 0);
+    ordinal_.resize(lay.dimensions.size());
+    ordinals_.assign(lay.dimensions.size(), 0);
+    cube_.assign(1, detail::id_table::empty);
     text_.resize(lay.columns);
   }
 
   /// Parses rows starting in [begin, end). Returns normally or throws error(cancelled)/io_error.
   void run() {
-    std::vector<char> buf(chunk_bytes + 1);
+    std::vector<char> buf(chunk_bytes + padding);
     std::uint64_t buf_pos = begin_;  // file offset of buf[0]
     std::size_t have = 0;
     bool eof = false;
@@ -326,12 +403,12 @@ class part_parser {
       const std::size_t consumed = static_cast<std::size_t>(p - buf.data());
       const std::size_t tail = have - consumed;
       const std::size_t ls_off = static_cast<std::size_t>(line_start - buf.data());
-      if (tail == buf.size() - 1) buf.resize(buf.size() * 2);  // a row longer than the buffer
+      if (tail == buf.size() - padding) buf.resize(buf.size() * 2);  // a row longer than the buffer
       std::memmove(buf.data(), buf.data() + consumed, tail);
       buf_pos += consumed;
       have = tail;
       if (!eof) {
-        const std::size_t want = buf.size() - 1 - have;
+        const std::size_t want = buf.size() - padding - have;
         const std::size_t got = src_.read(buf_pos + have, buf.data() + have, want);
         have += got;
         eof = got < want || buf_pos + have >= src_.size();
@@ -476,23 +553,12 @@ class part_parser {
     }
     if (!errors_.empty()) return;  // the batch is rejected anyway: stop staging rows
 
-    // One hash probe for the indicator and all coordinates together.
-    key_.clear();
-    auto put = [&](std::string_view s) {
-      const auto n = static_cast<std::uint32_t>(s.size());
-      key_.append(reinterpret_cast<const char*>(&n), sizeof n);
-      key_.append(s);
-    };
-    put(indicator);
+    // Strings are interned per column (small, cache-resident tables); the series is then found by
+    // its ids packed into one 64-bit key, stored inline in the table (one probe, no indirection).
+    const std::uint32_t ind = batch_.indicators.intern(indicator);
     for (std::size_t c = 0; c < lay_.columns; ++c)
-      if (lay_.roles[c] == role::dimension) put(text_of(fields[c], c));
-    const std::uint64_t h = detail::hash_bytes(key_.data(), key_.size());
-    const std::uint32_t series = raw_table_.find_or_insert(
-        h,
-        [&](std::uint32_t id) {
-          return std::string_view(raw_keys_.data() + raw_offsets_[id], raw_offsets_[id + 1] - raw_offsets_[id]) == key_;
-        },
-        [&] { return new_series(indicator, fields); });
+      if (lay_.roles[c] == role::dimension) ids_[lay_.dimension_of[c]] = batch_.members.intern(text_of(fields[c], c));
+    const std::uint32_t series = series_of(ind);
     batch_.series.push_back(series);
     batch_.day.push_back(day->day_number());
     batch_.value.push_back(value);
@@ -509,15 +575,102 @@ class part_parser {
     return 0;
   }
 
-  std::uint32_t new_series(std::string_view indicator, const std::vector<raw_field>& fields) {
-    if (raw_offsets_.empty()) raw_offsets_.push_back(0);
-    raw_keys_.append(key_);
-    raw_offsets_.push_back(raw_keys_.size());
-    ids_.resize(lay_.dimensions.size());
-    for (std::size_t c = 0; c < lay_.columns; ++c)
-      if (lay_.roles[c] == role::dimension) ids_[lay_.dimension_of[c]] = batch_.members.intern(text_of(fields[c], c));
-    return batch_.series_of(batch_.indicators.intern(indicator), ids_.data());
+  std::uint32_t series_of(std::uint32_t ind) {
+    if (!cube_off_) {
+      // A dense array over (indicator, ordinal of the member in each dimension): measurement data has
+      // few members per dimension, so this fits in L2 where a hash table would miss the cache.
+      if ((ind >> ind_bits_) != 0) return grow_cube(ind);
+      std::size_t idx = ind;
+      for (std::size_t k = 0; k < ids_.size(); ++k) {
+        std::vector<std::uint32_t>& ord = ordinal_[k];
+        if (ids_[k] >= ord.size()) ord.resize(batch_.members.size(), 0);
+        std::uint32_t o = ord[ids_[k]];
+        if (o == 0) o = ord[ids_[k]] = ++ordinals_[k];
+        if (((o - 1) >> dim_bits_[k]) != 0) return grow_cube(ind);
+        idx = (idx << dim_bits_[k]) | (o - 1);
+      }
+      std::uint32_t& slot = cube_[idx];
+      if (slot == detail::id_table::empty) slot = batch_.series_of(ind, ids_.data());
+      return slot;
+    }
+    const std::size_t nd = ids_.size();
+    const unsigned bits = nd == 0 ? 32 : static_cast<unsigned>(32 / nd);
+    std::uint64_t key = std::uint64_t{ind} << 32;
+    for (std::size_t k = 0; k < nd; ++k) {
+      if (bits == 0 || (ids_[k] >> bits) != 0) return batch_.series_of(ind, ids_.data());  // does not pack
+      key |= std::uint64_t{ids_[k]} << (bits * k);
+    }
+    if ((packed_count_ + 1) * 2 > packed_.size()) grow_packed();
+    const std::size_t mask = packed_.size() - 1;
+    for (std::size_t i = mix(key) & mask;; i = (i + 1) & mask) {
+      packed_slot& sl = packed_[i];
+      if (sl.id == detail::id_table::empty) {
+        sl = {key, batch_.series_of(ind, ids_.data())};
+        ++packed_count_;
+        return sl.id;
+      }
+      if (sl.key == key) return sl.id;
+    }
   }
+
+  /// Widens the cube to hold the current indicators and members (or gives it up when it would be
+  /// too large), re-files the known series, then looks the row's series up again.
+  std::uint32_t grow_cube(std::uint32_t ind) {
+    auto bits_for = [](std::size_t n) {
+      unsigned b = 0;
+      while ((std::size_t{1} << b) < n) ++b;
+      return b;
+    };
+    ind_bits_ = std::max(ind_bits_, bits_for(batch_.indicators.size()));
+    unsigned total = ind_bits_;
+    for (std::size_t k = 0; k < ids_.size(); ++k) {
+      // Make sure the row's own members have ordinals before sizing.
+      std::vector<std::uint32_t>& ord = ordinal_[k];
+      if (ids_[k] >= ord.size()) ord.resize(batch_.members.size(), 0);
+      if (ord[ids_[k]] == 0) ord[ids_[k]] = ++ordinals_[k];
+      dim_bits_[k] = std::max(dim_bits_[k], bits_for(ordinals_[k]));
+      total += dim_bits_[k];
+    }
+    constexpr unsigned max_bits = 22;  // 16 MiB of uint32
+    if (total > max_bits) {
+      cube_off_ = true;
+      cube_ = {};
+      return series_of(ind);
+    }
+    cube_.assign(std::size_t{1} << total, detail::id_table::empty);
+    const std::size_t stride = ids_.size() + 1;
+    for (std::size_t s = 0; s * stride < batch_.series_keys.size(); ++s) {
+      const std::uint32_t* key = batch_.series_keys.data() + s * stride;
+      std::size_t idx = key[0];
+      for (std::size_t k = 0; k < ids_.size(); ++k) idx = (idx << dim_bits_[k]) | (ordinal_[k][key[k + 1]] - 1);
+      cube_[idx] = static_cast<std::uint32_t>(s);
+    }
+    return series_of(ind);
+  }
+
+  static std::size_t mix(std::uint64_t x) noexcept {
+    x ^= x >> 31;
+    x *= 0x9E3779B97F4A7C15ULL;
+    x ^= x >> 29;
+    return static_cast<std::size_t>(x);
+  }
+
+  void grow_packed() {
+    std::vector<packed_slot> bigger(packed_.empty() ? 1024 : packed_.size() * 2);
+    const std::size_t mask = bigger.size() - 1;
+    for (const packed_slot& sl : packed_) {
+      if (sl.id == detail::id_table::empty) continue;
+      std::size_t i = mix(sl.key) & mask;
+      while (bigger[i].id != detail::id_table::empty) i = (i + 1) & mask;
+      bigger[i] = sl;
+    }
+    packed_.swap(bigger);
+  }
+
+  struct packed_slot {
+    std::uint64_t key = 0;
+    std::uint32_t id = detail::id_table::empty;
+  };
 
   const byte_source& src_;
   const layout& lay_;
@@ -532,10 +685,14 @@ class part_parser {
   std::vector<std::string> text_;  // per column: unescaped text of the current row
   std::vector<std::string_view> members_;
   std::vector<std::uint32_t> ids_;
-  std::string key_;
-  std::string raw_keys_;
-  std::vector<std::size_t> raw_offsets_;
-  detail::id_table raw_table_;
+  std::vector<packed_slot> packed_;
+  std::size_t packed_count_ = 0;
+  bool cube_off_ = false;
+  unsigned ind_bits_ = 0;
+  std::vector<unsigned> dim_bits_;
+  std::vector<std::vector<std::uint32_t>> ordinal_;  // per dimension: member id -> 1 + ordinal (0: none yet)
+  std::vector<std::uint32_t> ordinals_;              // per dimension: ordinals handed out
+  std::vector<std::uint32_t> cube_;
 };
 
 // ---- the whole ingest ------------------------------------------------------------------------
@@ -556,8 +713,10 @@ std::uint64_t read_header(const byte_source& src, const std::string& name, layou
   std::size_t bom = 0;
   for (;;) {
     buf.resize(std::max<std::size_t>(buf.size() * 2, 64 * 1024));
-    have += src.read(have, buf.data() + have, buf.size() - have);
-    eof = have < buf.size();
+    const std::size_t want = buf.size() - padding - have;
+    const std::size_t got = src.read(have, buf.data() + have, want);
+    have += got;
+    eof = got < want;
     bom = have >= 3 && std::memcmp(buf.data(), "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     p = buf.data() + bom;
     line = 0;

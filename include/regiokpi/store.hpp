@@ -328,8 +328,11 @@ inline void measurement_store::commit(std::span<detail::staged_batch> parts) {
       const std::size_t base = series_.size();
       series_.resize_uninitialized(base + n);
       for (std::size_t i = 0; i < n; ++i) series_[base + i] = smap[p.series[i]];
+      detail::column<std::uint32_t>().swap(p.series);  // release each staged column once copied: lower peak
       day_.append(p.day.data(), n);
+      detail::column<std::int32_t>().swap(p.day);
       value_.append(p.value.data(), n);
+      detail::column<double>().swap(p.value);
     }
     auto copy_text = [&](bool has, detail::column<std::uint32_t>& dst, const detail::column<std::uint32_t>& src) {
       if (!has) return dst.append(n, blank_text);

@@ -1,0 +1,137 @@
+// `regiokpi aggregate MEASUREMENTS.csv --period P [--by COL,...] [--time RULE] [--space RULE] [--cumulative]
+//  [--indicator ID,...] [--from DATE] [--to DATE] [--output FILE]`: time rule per series and period, space
+// rule across the members not grouped by, written as CSV (indicator,<by...>,period,value).
+#include <memory>
+#include <optional>
+#include <regiokpi/aggregate.hpp>
+#include <regiokpi/ingest.hpp>
+#include <regiokpi/programme_io.hpp>
+#include <string>
+#include <vector>
+
+#include "command.hpp"
+
+namespace regiokpi::cli {
+namespace {
+
+/// Splits a comma-separated list written in CSV quoting: a,"b,c" -> {a, b,c}.
+std::vector<std::string> split_list(const std::string& text, const char* option) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool quoted = false, was_quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        cur += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        cur += c;
+      }
+    } else if (c == '"' && cur.empty() && !was_quoted) {
+      quoted = was_quoted = true;
+    } else if (c == ',') {
+      out.push_back(std::move(cur));
+      cur.clear();
+      was_quoted = false;
+    } else if (was_quoted) {
+      throw usage_error(std::string(option) + " " + quote(text) + ": text after a closing quote");
+    } else {
+      cur += c;
+    }
+  }
+  if (quoted) throw usage_error(std::string(option) + " " + quote(text) + ": a quote is not closed");
+  out.push_back(std::move(cur));
+  for (const auto& s : out)
+    if (s.empty()) throw usage_error(std::string(option) + " " + quote(text) + ": an empty name in the list");
+  return out;
+}
+
+struct options {
+  std::string input, period = "month", by, time = "sum", space = "sum", indicators, from, to, output = "-";
+  std::string programme, as_recorded_on, weight, space_dimension;
+  bool cumulative = false;
+  int fy_first_month = 1;
+  double threshold = 0;
+};
+
+std::optional<date> date_option(const std::string& text, const char* option) {
+  if (text.empty()) return std::nullopt;
+  if (auto d = try_parse_date(text)) return d;
+  try {
+    (void)parse_date(text);
+  } catch (const error& e) {
+    throw usage_error(std::string(option) + ": " + e.what());
+  }
+  throw usage_error(std::string(option) + ": " + quote(text) + " is not a date");
+}
+
+int run(const options& o) {
+  query q;
+  try {
+    q.period = parse_period_type(o.period);
+    q.time = parse_time_rule(o.time);
+    q.space = parse_space_rule(o.space);
+  } catch (const error& e) {
+    throw usage_error(e.what());
+  }
+  if (o.fy_first_month < 1 || o.fy_first_month > 12) throw usage_error("--fy-start must be a month 1..12");
+  q.fy_first_month = o.fy_first_month;
+  q.from = date_option(o.from, "--from");
+  q.to = date_option(o.to, "--to");
+  q.as_recorded_on = date_option(o.as_recorded_on, "--as-recorded-on");
+  if (!o.by.empty()) q.group_by = split_list(o.by, "--by");
+  if (!o.indicators.empty()) q.indicators = split_list(o.indicators, "--indicator");
+  q.cumulative = o.cumulative;
+  q.weight_attribute = o.weight;
+  q.coverage_threshold = o.threshold;
+  q.space_dimension = o.space_dimension;
+  std::optional<programme> prog;
+  if (!o.programme.empty()) prog = read_programme(read_file(o.programme), o.programme);
+  if ((q.space == space_rule::weighted_avg || q.space == space_rule::coverage) && !prog)
+    throw usage_error("--space " + o.space + " needs --programme (the members and their attributes)");
+
+  measurement_store store;
+  ingest_options io;
+  io.source_name = o.input;
+  io.programme = prog ? &*prog : nullptr;
+  ingest_csv_file(store, o.input, io);
+  // A --by column that is not in the file is a usage error (checked by aggregate: invalid_argument).
+  const aggregate_result r = aggregate(store, q, prog ? &*prog : nullptr);
+  write_output(o.output, to_csv(r));
+  return exit_ok;
+}
+
+const bool registered = register_command({
+    "aggregate",
+    "Aggregate measurements (CSV) by period, time rule and space rule",
+    [](CLI::App& app) -> std::function<int()> {
+      auto o = std::make_shared<options>();
+      app.add_option("measurements", o->input, "Measurements (CSV: indicator,date,value and dimension columns)")
+          ->required();
+      app.add_option("--period", o->period, "Period type: day, week, month, quarter, half_year, year, financial_year")
+          ->required();
+      app.add_option("--by", o->by, "Dimensions to group by, comma-separated (a hierarchy level with --programme)");
+      app.add_option("--time", o->time, "Time rule: sum, avg, min, max, count, first, last (default sum)");
+      app.add_option("--space", o->space,
+                     "Space rule: sum, avg, min, max, count, weighted_avg, coverage (default sum)");
+      app.add_flag("--cumulative", o->cumulative, "Running total over each group's periods");
+      app.add_option("--indicator", o->indicators, "Indicator ids, comma-separated (CSV quoting for commas)");
+      app.add_option("--from", o->from, "First day included (YYYY-MM-DD)");
+      app.add_option("--to", o->to, "Last day included (YYYY-MM-DD)");
+      app.add_option("--as-recorded-on", o->as_recorded_on, "Only what was recorded on or before this day");
+      app.add_option("--fy-start", o->fy_first_month, "First month of the financial year (1..12, default 1)");
+      app.add_option("--programme", o->programme,
+                     "Programme definition (JSON): checks the measurements; enables levels, weighted_avg, coverage");
+      app.add_option("--weight", o->weight, "weighted_avg: the member attribute that weighs (population)");
+      app.add_option("--threshold", o->threshold, "coverage: a member counts when its value is at least this");
+      app.add_option("--space-dimension", o->space_dimension, "weighted_avg/coverage: the dimension combined");
+      app.add_option("--output,-o", o->output, "Output file (default: stdout)");
+      return [o] { return run(*o); };
+    },
+});
+
+}  // namespace
+}  // namespace regiokpi::cli
