@@ -49,9 +49,10 @@ struct rule_key {
   space_rule space;
   bool cumulative;
   std::string weight_attribute;
+  std::string space_dimension;
   friend bool operator<(const rule_key& a, const rule_key& b) {
-    return std::tie(a.time, a.space, a.cumulative, a.weight_attribute) <
-           std::tie(b.time, b.space, b.cumulative, b.weight_attribute);
+    return std::tie(a.time, a.space, a.cumulative, a.weight_attribute, a.space_dimension) <
+           std::tie(b.time, b.space, b.cumulative, b.weight_attribute, b.space_dimension);
   }
 };
 
@@ -171,7 +172,11 @@ programme_report evaluate_programme(const programme& prog, const measurement_sto
   std::map<rule_key, std::vector<const indicator*>> groups;
   for (const indicator* i : all) {
     if (i->formula || i->space_rule == space_rule::coverage) continue;
-    groups[{i->time_rule, i->space_rule, i->cumulative, i->weight_attribute}].push_back(i);
+    // weighted_avg weighs the members of the indicator's (first) breakdown dimension.
+    std::string space_dimension;
+    if (i->space_rule == space_rule::weighted_avg && !i->breakdowns.empty())
+      space_dimension = column_for(store, i->breakdowns.front().dimension, i->breakdowns.front().level).value_or("");
+    groups[{i->time_rule, i->space_rule, i->cumulative, i->weight_attribute, space_dimension}].push_back(i);
   }
   series_map plain;
   for (const auto& [key, inds] : groups) {
@@ -181,6 +186,7 @@ programme_report evaluate_programme(const programme& prog, const measurement_sto
     q.space = key.space;
     q.cumulative = key.cumulative;
     q.weight_attribute = key.weight_attribute;
+    q.space_dimension = key.space_dimension;
     auto part = split_by_indicator(aggregate(store, q, &prog));
     for (auto& [id, rows] : part) plain[id] = std::move(rows);
   }

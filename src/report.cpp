@@ -78,11 +78,6 @@ json indicator_json(const indicator_report& i) {
   return j;
 }
 
-std::string fmt_num(const std::optional<double>& v, int decimals = 2) {
-  if (!v || !std::isfinite(*v)) return "";
-  return fmt::format("{:.{}f}", *v, decimals);
-}
-
 std::string fmt_pct(const std::optional<double>& v) {
   if (!v || !std::isfinite(*v)) return "";
   return fmt::format("{:.0f} %", *v * 100);
@@ -133,9 +128,15 @@ std::string_view status_mark(progress_status s) {
   return "";
 }
 
+/// A readable number: whole numbers without decimals, others with two (none from 100 up).
+std::string readable(double v) {
+  if (std::floor(v) == v && std::abs(v) < 1e15) return fmt::format("{:.0f}", v);
+  return fmt::format("{:.{}f}", v, std::abs(v) >= 100 ? 0 : 2);
+}
+
 std::string value_with_date(const std::optional<double>& v, const std::optional<date>& d) {
   if (!v) return "";
-  std::string out = fmt_num(v, std::abs(*v) >= 100 ? 0 : 2);
+  std::string out = readable(*v);
   if (d) out += " (" + format_date(*d) + ")";
   return out;
 }
@@ -245,13 +246,11 @@ std::string report_to_markdown(const programme_report& r) {
       const auto& p = i.progress;
       std::string forecast;
       if (i.forecast.value) {
-        forecast = fmt_num(i.forecast.value, std::abs(*i.forecast.value) >= 100 ? 0 : 2);
+        forecast = readable(*i.forecast.value);
         if (i.forecast.low && i.forecast.high)
-          forecast += fmt::format(" [{}, {}]", fmt_num(i.forecast.low, std::abs(*i.forecast.low) >= 100 ? 0 : 2),
-                                  fmt_num(i.forecast.high, std::abs(*i.forecast.high) >= 100 ? 0 : 2));
+          forecast += fmt::format(" [{}, {}]", readable(*i.forecast.low), readable(*i.forecast.high));
         if (i.forecast.shortfall && *i.forecast.shortfall > 0)
-          forecast += fmt::format(", short by {}",
-                                  fmt_num(i.forecast.shortfall, std::abs(*i.forecast.shortfall) >= 100 ? 0 : 2));
+          forecast += fmt::format(", short by {}", readable(*i.forecast.shortfall));
       } else if (p.milestone) {
         forecast = p.milestone->delivered
                        ? "delivered " + (p.milestone->delivered_on ? format_date(*p.milestone->delivered_on) : "") +
