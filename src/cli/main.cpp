@@ -1,4 +1,5 @@
 // regiokpi: the command-line tool. Subcommands register themselves (see command.hpp).
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cstdio>
 #include <fstream>
@@ -43,6 +44,10 @@ void write_output(const std::string& path, std::string_view contents) {
   std::string tmpl = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
   const int fd = ::mkstemp(tmpl.data());
   if (fd < 0) throw regiokpi::error(errc::io_error, path + ": cannot create a temporary file in " + dir.string());
+  // mkstemp creates the file 0600; give the output the permissions a plain create would have.
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::fchmod(fd, 0666 & ~mask);
   std::size_t done = 0;
   bool ok = true;
   while (done < contents.size()) {

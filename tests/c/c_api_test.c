@@ -1,0 +1,249 @@
+/* Exercises every function of the C ABI from C, on small data and on the bundled Regio Deal example.
+ * Usage: c_api_test SOURCE_DIR. Prints "N passed, N failed" and exits non-zero on any failure. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "regiokpi/regiokpi.h"
+
+static int passed = 0, failed = 0;
+
+#define CHECK(cond)                                                             \
+  do {                                                                          \
+    if (cond) {                                                                 \
+      ++passed;                                                                 \
+    } else {                                                                    \
+      ++failed;                                                                 \
+      fprintf(stderr, "%s:%d: CHECK(%s) failed; last error: %s\n", __FILE__, __LINE__, #cond, rk_last_error()); \
+    }                                                                           \
+  } while (0)
+
+static void test_library(void) {
+  CHECK(strcmp(rk_version(), "0.1.0") == 0 || RK_VERSION_MAJOR != 0);
+  CHECK(rk_version_number() == RK_VERSION_NUMBER);
+  CHECK(rk_last_error() != NULL);
+  CHECK(strcmp(rk_status_name(RK_E_PARSE), "parse_error") == 0);
+  CHECK(strcmp(rk_status_name(RK_OK), "ok") == 0);
+  CHECK(strcmp(rk_progress_status_name(RK_STATUS_AT_RISK), "at_risk") == 0);
+  CHECK(strcmp(rk_progress_status_name(42), "unknown") == 0);
+  rk_free(NULL);
+}
+
+static void test_apportion(void) {
+  /* 10.00 over weights 1:1:1 -> 3.34, 3.33, 3.33 (ties to the first listed). */
+  const char* w[] = {"1", "1", "1"};
+  int64_t shares[3] = {0, 0, 0};
+  CHECK(rk_apportion(shares, 1000, w, 3) == RK_OK);
+  CHECK(shares[0] == 334 && shares[1] == 333 && shares[2] == 333);
+  /* The seed's published contributions as weights: 10,000,000.00 EUR splits exactly. */
+  const char* seed[] = {"818868", "819870", "1142347", "3462316", "1959760", "1796840"};
+  int64_t parts[6];
+  CHECK(rk_apportion(parts, 1000000000, seed, 6) == RK_OK);
+  int64_t sum = 0;
+  for (int i = 0; i < 6; ++i) sum += parts[i];
+  CHECK(sum == 1000000000);
+  const double dw[] = {0.25, 0.75};
+  int64_t two[2];
+  CHECK(rk_apportion_double(two, 101, dw, 2) == RK_OK);
+  CHECK(two[0] == 25 && two[1] == 76); /* quotas 25.25 and 75.75: the larger remainder gets the cent */
+  const char* bad[] = {"1", "-2"};
+  CHECK(rk_apportion(shares, 100, bad, 2) == RK_E_INVALID_ARGUMENT || rk_apportion(shares, 100, bad, 2) == RK_E_PARSE);
+  CHECK(strlen(rk_last_error()) > 0);
+  const char* zeros[] = {"0", "0"};
+  CHECK(rk_apportion(shares, 100, zeros, 2) != RK_OK);
+  const double nan_w[] = {1.0, NAN};
+  CHECK(rk_apportion_double(two, 100, nan_w, 2) != RK_OK);
+  CHECK(rk_apportion(NULL, 100, w, 3) == RK_E_INVALID_ARGUMENT);
+}
+
+static const char* csv =
+    "indicator,date,region,value\n"
+    "jobs,2021-01-15,emmen,10\n"
+    "jobs,2021-02-15,emmen,5\n"
+    "jobs,2021-04-01,hoogeveen,7\n"
+    "visits,2021-03-31,emmen,2.5\n";
+
+static void consume_stream(struct ArrowArrayStream* s, int64_t* rows, double* value_sum, int value_column) {
+  struct ArrowSchema schema;
+  CHECK(s->get_schema(s, &schema) == 0);
+  CHECK(strcmp(schema.format, "+s") == 0);
+  CHECK(schema.n_children > value_column);
+  CHECK(strcmp(schema.children[value_column]->format, "g") == 0);
+  struct ArrowArray batch;
+  *rows = 0;
+  *value_sum = 0;
+  while (s->get_next(s, &batch) == 0 && batch.release != NULL) {
+    *rows += batch.length;
+    const double* v = (const double*)batch.children[value_column]->buffers[1];
+    for (int64_t i = 0; i < batch.length; ++i) *value_sum += v[i];
+    batch.release(&batch);
+    CHECK(batch.release == NULL);
+  }
+  schema.release(&schema);
+  CHECK(schema.release == NULL);
+  s->release(s);
+  CHECK(s->release == NULL);
+}
+
+static void test_store_and_query(void) {
+  rk_store* store = NULL;
+  CHECK(rk_store_create(&store) == RK_OK && store != NULL);
+  CHECK(rk_store_ingest_csv(store, csv, strlen(csv), NULL) == RK_OK);
+  CHECK(rk_store_size(store) == 4);
+
+  /* A bad batch is rejected whole, with the place named; the store is unchanged. */
+  const char* bad = "indicator,date,region,value\njobs,2021-02-30,emmen,1\njobs,2021-03-01,emmen,x\n";
+  rk_ingest_options io = {RK_INGEST_OPTIONS_VERSION, NULL, "bad.csv", 0};
+  CHECK(rk_store_ingest_csv(store, bad, strlen(bad), &io) != RK_OK);
+  CHECK(strstr(rk_last_error(), "bad.csv:2:") != NULL);
+  CHECK(strstr(rk_last_error(), "bad.csv:3:") != NULL);
+  CHECK(rk_store_size(store) == 4);
+
+  /* Appending plain structs. */
+  const char* dims[] = {"region"};
+  const char* emmen[] = {"emmen"};
+  rk_measurement m[2] = {{"jobs", "2021-05-01", emmen, 3.0, "provisional", "test", NULL, 0},
+                         {"jobs", "2021-05-02", emmen, 4.0, NULL, NULL, "2021-06-01", 0}};
+  CHECK(rk_store_append(store, dims, 1, m, 2) == RK_OK);
+  CHECK(rk_store_size(store) == 6);
+  rk_measurement wrong = {"jobs", "2021-13-01", emmen, 1.0, NULL, NULL, NULL, 0};
+  CHECK(rk_store_append(store, dims, 1, &wrong, 1) == RK_E_PARSE);
+  CHECK(rk_store_size(store) == 6);
+
+  /* SUM per quarter: jobs 2021-Q1 = 15, 2021-Q2 = 7 + 3 + 4 = 14; visits 2021-Q1 = 2.5. */
+  rk_query q;
+  memset(&q, 0, sizeof q);
+  q.version = RK_QUERY_VERSION;
+  q.period = RK_PERIOD_QUARTER;
+  q.time_rule = RK_TIME_SUM;
+  q.space_rule = RK_SPACE_SUM;
+  rk_result* r = NULL;
+  CHECK(rk_aggregate(&r, store, &q, NULL) == RK_OK);
+  CHECK(rk_result_row_count(r) == 3);
+  CHECK(rk_result_group_by_count(r) == 0);
+  rk_result_row row;
+  CHECK(rk_result_get_row(r, 0, &row) == RK_OK);
+  CHECK(strcmp(row.indicator, "jobs") == 0 && strcmp(row.period, "2021-Q1") == 0 && row.value == 15.0);
+  CHECK(row.period_first_day == 18628); /* 2021-01-01 */
+  CHECK(rk_result_get_row(r, 1, &row) == RK_OK && row.value == 14.0);
+  CHECK(rk_result_get_row(r, 2, &row) == RK_OK && strcmp(row.indicator, "visits") == 0 && row.value == 2.5);
+  CHECK(rk_result_get_row(r, 3, &row) == RK_E_INVALID_ARGUMENT);
+  CHECK(rk_result_group_value(r, 0, 0) == NULL);
+
+  struct ArrowArrayStream stream;
+  CHECK(rk_result_export_arrow(r, &stream) == RK_OK);
+  int64_t rows = 0;
+  double total = 0;
+  consume_stream(&stream, &rows, &total, 3); /* indicator, period, period_start, value */
+  CHECK(rows == 3 && total == 31.5);
+  rk_result_destroy(r);
+
+  /* Grouped by region, LAST per month. */
+  const char* by[] = {"region"};
+  const char* only[] = {"jobs"};
+  q.group_by = by;
+  q.group_by_count = 1;
+  q.indicators = only;
+  q.indicator_count = 1;
+  q.time_rule = RK_TIME_LAST;
+  q.period = RK_PERIOD_MONTH;
+  q.from = "2021-02-01";
+  CHECK(rk_aggregate(&r, store, &q, NULL) == RK_OK);
+  CHECK(rk_result_row_count(r) == 3); /* emmen 2021-02 (5), emmen 2021-05 (4), hoogeveen 2021-04 (7) */
+  CHECK(rk_result_get_row(r, 1, &row) == RK_OK && row.value == 4.0 && strcmp(row.period, "2021-05") == 0);
+  CHECK(strcmp(rk_result_group_value(r, 2, 0), "hoogeveen") == 0);
+  rk_result_destroy(r);
+  q.from = "not a date";
+  CHECK(rk_aggregate(&r, store, &q, NULL) == RK_E_PARSE && r == NULL);
+  q.from = NULL;
+  q.period = (rk_period_type)99;
+  CHECK(rk_aggregate(&r, store, &q, NULL) == RK_E_INVALID_ARGUMENT);
+
+  CHECK(rk_store_export_arrow(store, &stream) == RK_OK);
+  consume_stream(&stream, &rows, &total, 3); /* indicator, date, region, value */
+  CHECK(rows == 6 && total == 31.5);
+  rk_store_destroy(store);
+}
+
+static void test_programme_and_report(const char* source_dir) {
+  char path[4096];
+  rk_programme* prog = NULL;
+  CHECK(rk_programme_load_file(&prog, "/nonexistent/programme.json") == RK_E_IO && prog == NULL);
+  CHECK(rk_programme_load_json(&prog, "{\"format\":", 10) == RK_E_PARSE && prog == NULL);
+  snprintf(path, sizeof path, "%s/examples/regio-deal-zod/programme.json", source_dir);
+  CHECK(rk_programme_load_file(&prog, path) == RK_OK && prog != NULL);
+  CHECK(strcmp(rk_programme_id(prog), "regio-deal-zod") == 0);
+  CHECK(strlen(rk_programme_name(prog)) > 0);
+  const size_t n = rk_programme_indicator_count(prog);
+  CHECK(n >= 11);
+  CHECK(rk_programme_indicator_id(prog, 0) != NULL);
+  CHECK(rk_programme_indicator_id(prog, n) == NULL);
+
+  rk_store* store = NULL;
+  CHECK(rk_store_create(&store) == RK_OK);
+  snprintf(path, sizeof path, "%s/examples/regio-deal-zod/measurements.csv", source_dir);
+  rk_ingest_options io = {RK_INGEST_OPTIONS_VERSION, prog, NULL, 0};
+  CHECK(rk_store_ingest_csv_file(store, path, &io) == RK_OK);
+  CHECK(rk_store_size(store) > 100);
+
+  rk_evaluate_options eo = {RK_EVALUATE_OPTIONS_VERSION, "2022-12-31", NULL, RK_TRAJECTORY_LINEAR, RK_PERIOD_QUARTER, 0.9};
+  rk_report* rep = NULL;
+  CHECK(rk_evaluate(&rep, prog, store, &eo) == RK_OK && rep != NULL);
+  CHECK(rk_report_indicator_count(rep) == n);
+  int found = 0;
+  for (size_t i = 0; i < rk_report_indicator_count(rep); ++i) {
+    rk_indicator_progress ip;
+    CHECK(rk_report_get_indicator(rep, i, &ip) == RK_OK);
+    if (strcmp(ip.id, "W-c1.assessments") == 0) {
+      found = 1;
+      CHECK(ip.target == 400.0);
+      CHECK(ip.baseline == 0.0);
+      CHECK(!isnan(ip.actual) && ip.actual > 0);
+      CHECK(fabs(ip.achievement - ip.actual / 400.0) < 1e-12); /* baseline 0: achievement = actual / target */
+      CHECK(ip.coverage_met == -1);
+    }
+  }
+  CHECK(found);
+  rk_indicator_progress ip;
+  CHECK(rk_report_get_indicator(rep, n, &ip) == RK_E_INVALID_ARGUMENT);
+  rk_status st;
+  double ach;
+  CHECK(rk_report_programme_status(rep, &st, &ach) == RK_OK);
+  CHECK(st >= RK_STATUS_ACHIEVED && st <= RK_STATUS_NO_DATA);
+  const int formats[] = {RK_FORMAT_JSON, RK_FORMAT_CSV, RK_FORMAT_MARKDOWN, RK_FORMAT_HTML};
+  for (int f = 0; f < 4; ++f) {
+    char* text = NULL;
+    size_t len = 0;
+    CHECK(rk_report_render(&text, &len, rep, (rk_report_format)formats[f]) == RK_OK);
+    CHECK(text != NULL && len > 100 && strlen(text) == len);
+    rk_free(text);
+  }
+  char* text = NULL;
+  CHECK(rk_report_render(&text, NULL, rep, (rk_report_format)7) == RK_E_INVALID_ARGUMENT && text == NULL);
+  eo.as_of = "2022-02-30";
+  rk_report* none = NULL;
+  CHECK(rk_evaluate(&none, prog, store, &eo) == RK_E_PARSE && none == NULL);
+  rk_report_destroy(rep);
+  rk_store_destroy(store);
+  rk_programme_destroy(prog);
+  /* Every destroy accepts NULL. */
+  rk_report_destroy(NULL);
+  rk_store_destroy(NULL);
+  rk_programme_destroy(NULL);
+  rk_result_destroy(NULL);
+}
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    fprintf(stderr, "usage: c_api_test SOURCE_DIR\n");
+    return 2;
+  }
+  test_library();
+  test_apportion();
+  test_store_and_query();
+  test_programme_and_report(argv[1]);
+  printf("%d passed, %d failed\n", passed, failed);
+  return failed == 0 ? 0 : 1;
+}
