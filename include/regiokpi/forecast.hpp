@@ -158,10 +158,11 @@ struct eta {
 };
 
 /// The first day after as_of on which the trend is at or past `target` in the indicator's direction
-/// (>= for increase, <= for decrease, within rounding), if that day is no later than `horizon`. A trend already at or
-/// past the target on as_of is already_reached; one that is flat or moves away is never. A log-linear
-/// trend is always > 0, so a target <= 0 is already reached (increase) or never reached (decrease).
-/// horizon < as_of or a non-finite target give no_answer with invalid_argument.
+/// (>= for increase, <= for decrease, within rounding), if that day is no later than `horizon`. A
+/// trend already at or past the target on as_of is already_reached; one that is flat or moves away
+/// is never. A log-linear trend is always > 0, so a target <= 0 is already reached (increase) or
+/// never reached (decrease). horizon < as_of or a non-finite target give no_answer with
+/// invalid_argument.
 inline eta reach_date(const trend_fit& fit, double target, trend_direction direction, date as_of, date horizon);
 
 /// The cumulative distribution function P(T <= t) of Student's t with `dof` degrees of freedom
