@@ -24,6 +24,7 @@ std::string number(const std::optional<double>& v) {
     }
     return (*v < 0 ? "-" : "") + grouped;
   }
+  if (std::floor(a) == a) return fmt::format("{:.0f}", *v);
   return fmt::format("{:.{}f}", *v, a >= 100 ? 0 : 2);
 }
 
@@ -103,6 +104,7 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:2px s
 h3{font-size:1.05rem;margin:1.4rem 0 .3rem}.meta{color:#5a6878}
 table{border-collapse:collapse;width:100%;margin:.6rem 0 1rem;font-size:.92rem}
 th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #e3e8ee;vertical-align:top}
+td.date{white-space:nowrap}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .badge{display:inline-block;padding:.08rem .5rem;border-radius:.7rem;font-size:.8rem;font-weight:600;color:#fff}
 .achieved{background:#1b7f3b}.on_track{background:#2f8f5b}.at_risk{background:#c07a00}.off_track{background:#b3261e}
@@ -153,7 +155,7 @@ std::string report_to_html(const programme_report& r) {
       const auto& p = ir.progress;
       out += fmt::format(
           "<tr><td><a href=\"#ind-{}\">{}</a></td><td>{}</td><td class=\"num\">{}</td><td "
-          "class=\"num\">{}</td><td>{}</td>"
+          "class=\"num\">{}</td><td class=\"date\">{}</td>"
           "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
           svg::id_fragment(ir.id), escape_xml(ir.name.empty() ? ir.id : ir.name), badge(p.status),
           p.coverage ? fmt::format("{} of {}", p.coverage->met, p.coverage->total) : number(p.actual),
