@@ -283,7 +283,7 @@ TEST(FitTrend, DegenerateInputsGiveReasonsNotNumbers) {
 
 // ---- projection ----------------------------------------------------------------------------------
 
-TEST(Project, IntervalMatchesHandComputation) {
+TEST(Projection, IntervalMatchesHandComputation) {
   // x = 0, 1, 2, 3 days; y = 1, 3, 2, 5. By hand: xbar = 1.5, ybar = 2.75, Sxx = 5, Sxy = 5.5,
   // slope = 1.1, intercept = 1.1, residuals -0.1, 0.8, -1.3, 0.6, RSS = 2.7, s^2 = 2.7 / 2 = 1.35.
   // At x0 = 5: value 6.6, se = sqrt(1.35 (1 + 1/4 + 3.5^2 / 5)) = sqrt(4.995) = 2.2349497;
@@ -305,7 +305,7 @@ TEST(Project, IntervalMatchesHandComputation) {
   EXPECT_NEAR(*q.high - *q.value, 4.3026527 * 2.2349497, 1e-5);
 }
 
-TEST(Project, IntervalMatchesClosedFormOnANoisySeries) {
+TEST(Projection, IntervalMatchesClosedFormOnANoisySeries) {
   std::vector<date> dates;
   std::vector<double> ys;
   noisy_series(dates, ys, 250.0, 0.12, 15.0);
@@ -324,7 +324,7 @@ TEST(Project, IntervalMatchesClosedFormOnANoisySeries) {
   }
 }
 
-TEST(Project, LogLinearIntervalIsTheExponentOfTheLogInterval) {
+TEST(Projection, LogLinearIntervalIsTheExponentOfTheLogInterval) {
   std::vector<date> dates;
   std::vector<double> ys;
   noisy_series(dates, ys, 50.0, 0.05, 3.0);
@@ -345,7 +345,7 @@ TEST(Project, LogLinearIntervalIsTheExponentOfTheLogInterval) {
   EXPECT_GT(*p.high - *p.value, *p.value - *p.low);  // asymmetric on the original scale
 }
 
-TEST(Project, BadLevelsAndFailedFitsGiveReasons) {
+TEST(Projection, BadLevelsAndFailedFitsGiveReasons) {
   const std::vector<date> dates{d("2022-01-01"), d("2022-01-02"), d("2022-01-03")};
   const trend_fit f = fit_trend(dates, std::vector<double>{1, 3, 2});
   for (double level : {0.0, 1.0, -0.5, 1.5, std::nan("")}) {

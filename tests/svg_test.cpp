@@ -546,7 +546,7 @@ TEST(CoverageChart, WrongCellCountIsAnError) {
 
 // ---- robustness ----------------------------------------------------------------------------------
 
-TEST(Robustness, RandomTextAndValuesAlwaysGiveWellFormedXml) {
+TEST(SvgRobustness, RandomTextAndValuesAlwaysGiveWellFormedXml) {
   std::mt19937 rng(2026);
   std::uniform_int_distribution<int> byte(0, 255);
   std::uniform_int_distribution<int> length(0, 24);
