@@ -31,11 +31,11 @@ double text_width(std::string_view s, double font_size) {
   return 0.6 * font_size * static_cast<double>(chars);
 }
 
-/// Text shortened with an ellipsis to fit max_width (by the estimate above, with 10 % to spare for
-/// bold type), cut on a UTF-8 character boundary. The accessible <title> keeps the full text.
+/// Text shortened with an ellipsis to fit max_width (by the estimate above, which is generous enough
+/// for bold mixed-case type), cut on a UTF-8 character boundary. The accessible <title> keeps it whole.
 std::string fit_text(std::string_view s, double max_width, double font_size) {
-  if (text_width(s, font_size) * 1.1 <= max_width) return std::string(s);
-  const double budget = max_width / 1.1 - text_width("...", font_size);
+  if (text_width(s, font_size) <= max_width) return std::string(s);
+  const double budget = max_width - text_width("\xE2\x80\xA6", font_size);
   std::size_t end = 0;
   double used = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
