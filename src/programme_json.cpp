@@ -1026,7 +1026,9 @@ class rule_checker {
       if (cur && cs[i].kind == contribution_kind::fixed && cs[i].fixed.currency() != *cur)
         fail(cptr(i) + "/amount", cs[i].fixed.to_text() + " is not in the plan's currency " + f.currency);
     }
-    for (const auto& [id, party_id] : f.parties) {
+    for (const auto& entry : f.parties) {
+      const std::string& id = entry.first;
+      const std::string& party_id = entry.second;  // a named reference: clang cannot capture a binding
       const auto i = index_of(id);
       if (!i)
         fail("/funding", "a party is given for " + quote(id) + ", which is not a contribution");
