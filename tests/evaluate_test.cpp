@@ -1,0 +1,181 @@
+// evaluate_programme on a small programme and store whose every figure is computed by hand here.
+#include "regiokpi/evaluate.hpp"
+
+#include <gtest/gtest.h>
+
+#include "regiokpi/store.hpp"
+
+using namespace regiokpi;
+
+namespace {
+
+date d(std::string_view s) { return parse_date(s); }
+
+indicator make(std::string id, measure_kind kind = measure_kind::count) {
+  indicator i;
+  i.id = std::move(id);
+  i.name = i.id;
+  i.kind = kind;
+  return i;
+}
+
+programme small_programme(space_rule ratio_rule) {
+  programme p;
+  p.id = "p";
+  p.name = "Test programme";
+  p.start = d("2021-01-01");
+  p.end = d("2022-12-31");
+  dimension region;
+  region.id = "region";
+  region.kind = dimension_kind::hierarchy;
+  region.levels = {"province", "municipality"};
+  region.members = {member{"prov", "Province", "province", "", {}, {}},
+                    member{"a", "A", "municipality", "prov", {}, {}}, member{"b", "B", "municipality", "prov", {}, {}}};
+  p.dimensions = {region};
+
+  indicator count = make("count");
+  count.cumulative = true;
+  count.baseline = baseline{d("2021-01-01"), 0, "start"};
+  count.targets = {target{target_kind::target, d("2021-12-31"), 100, target_basis::absolute, "", {}}};
+  count.breakdowns = {{"region", "municipality"}};
+
+  indicator env = make("env");
+  env.time_rule = time_rule::last;
+  env.space_rule = space_rule::coverage;
+  env.coverage = coverage_rule{"region", "municipality", 1, false};
+  env.baseline = baseline{d("2021-01-01"), 0, "start"};
+  env.targets = {target{target_kind::target, d("2022-12-31"), 2, target_basis::absolute, "", {}}};
+  env.breakdowns = {{"region", "municipality"}};
+
+  indicator workers = make("workers");
+  workers.time_rule = time_rule::last;
+  workers.breakdowns = {{"region", "municipality"}};
+  indicator hh = make("hh");
+  hh.time_rule = time_rule::last;
+  hh.breakdowns = {{"region", "municipality"}};
+  indicator ratio = make("ratio", measure_kind::ratio);
+  ratio.direction = direction::decrease;
+  ratio.time_rule = time_rule::last;
+  ratio.space_rule = ratio_rule;
+  ratio.formula = formula{{"workers"}, {"hh"}, 1000};
+  ratio.breakdowns = {{"region", "municipality"}};
+
+  result r1{"r1", "R1", "", {}, 1, {count, env}};
+  result r2{"r2", "R2", "", {}, 1, {workers, hh, ratio}};
+  goal g{"g", "G", "", {}, 1, {r1, r2}};
+  pillar pl{"pl", "Pillar", "", {}, 1, {g}};
+  p.pillars = {pl};
+  return p;
+}
+
+measurement_store small_store() {
+  measurement_store s;
+  const std::string dims[] = {"region"};
+  const measurement rows[] = {
+      {.indicator = "count", .when = d("2021-02-10"), .coordinates = {"a"}, .value = 10},
+      {.indicator = "count", .when = d("2021-05-01"), .coordinates = {"b"}, .value = 20},
+      {.indicator = "count", .when = d("2021-08-01"), .coordinates = {"a"}, .value = 15},
+      {.indicator = "env", .when = d("2021-03-31"), .coordinates = {"a"}, .value = 1},
+      {.indicator = "workers", .when = d("2021-03-31"), .coordinates = {"a"}, .value = 50},
+      {.indicator = "workers", .when = d("2021-03-31"), .coordinates = {"b"}, .value = 30},
+      {.indicator = "hh", .when = d("2021-03-31"), .coordinates = {"a"}, .value = 1000},
+      {.indicator = "hh", .when = d("2021-03-31"), .coordinates = {"b"}, .value = 2000},
+  };
+  s.append(dims, rows);
+  return s;
+}
+
+const indicator_report& find(const programme_report& r, std::string_view id) {
+  for (const auto& i : r.indicators)
+    if (i.id == id) return i;
+  throw std::runtime_error("no indicator " + std::string(id));
+}
+
+}  // namespace
+
+TEST(Evaluate, CumulativeCountAgainstItsTrajectory) {
+  const programme p = small_programme(space_rule::sum);
+  const measurement_store s = small_store();
+  const auto r = evaluate_programme(p, s, {.as_of = d("2021-07-01")});
+  const auto& c = find(r, "count");
+  // Quarterly running totals up to as_of: Q1 10, Q2 30 (the August row is after as_of).
+  ASSERT_EQ(c.series.size(), 2u);
+  EXPECT_EQ(c.series[0], (series_point{d("2021-03-31"), 10}));
+  EXPECT_EQ(c.series[1], (series_point{d("2021-06-30"), 30}));
+  EXPECT_DOUBLE_EQ(*c.progress.actual, 30);
+  EXPECT_DOUBLE_EQ(*c.progress.achievement, 0.3);
+  EXPECT_DOUBLE_EQ(*c.progress.expected, 100.0 * 181 / 364);  // 181 of the 364 days from baseline to target
+  EXPECT_EQ(c.progress.status, progress_status::off_track);   // 0.3 / 0.497 = 0.60 < 0.65
+  // A straight line through (Q1 end, 10) and (Q2 end, 30) projected to 2021-12-31.
+  ASSERT_TRUE(c.forecast.value);
+  const double slope = 20.0 / 91;  // per day, 2021-03-31 -> 2021-06-30
+  EXPECT_NEAR(*c.forecast.value, 30 + slope * 184, 1e-9);
+  EXPECT_FALSE(c.forecast.low);  // two points: a value but no interval
+  EXPECT_EQ(c.pillar, "pl");
+  EXPECT_EQ(c.result, "r1");
+}
+
+TEST(Evaluate, CoverageNamesTheMembersMissing) {
+  const auto r = evaluate_programme(small_programme(space_rule::sum), small_store(), {.as_of = d("2021-12-31")});
+  const auto& e = find(r, "env");
+  ASSERT_TRUE(e.progress.coverage);
+  EXPECT_EQ(e.progress.coverage->met, 1u);
+  EXPECT_EQ(e.progress.coverage->total, 2u);
+  EXPECT_EQ(e.progress.coverage->unmet, std::vector<std::string>{"b"});
+  EXPECT_DOUBLE_EQ(*e.progress.actual, 1);
+  EXPECT_DOUBLE_EQ(*e.progress.final_achievement, 0.5);
+}
+
+TEST(Evaluate, FormulaPerMemberThenCombined) {
+  // Ratio of sums: (50 + 30) / (1000 + 2000) x 1000.
+  auto r = evaluate_programme(small_programme(space_rule::sum), small_store(), {.as_of = d("2021-12-31")});
+  EXPECT_NEAR(*find(r, "ratio").progress.actual, 80.0 / 3000 * 1000, 1e-12);
+  // Mean of the members' ratios: (50 + 15) / 2.
+  r = evaluate_programme(small_programme(space_rule::avg), small_store(), {.as_of = d("2021-12-31")});
+  EXPECT_NEAR(*find(r, "ratio").progress.actual, 32.5, 1e-12);
+  r = evaluate_programme(small_programme(space_rule::max), small_store(), {.as_of = d("2021-12-31")});
+  EXPECT_NEAR(*find(r, "ratio").progress.actual, 50, 1e-12);
+}
+
+TEST(Evaluate, RollUpAndNoData) {
+  const auto r = evaluate_programme(small_programme(space_rule::sum), small_store(), {.as_of = d("2021-12-31")});
+  ASSERT_FALSE(r.nodes.empty());
+  EXPECT_EQ(r.nodes.back().kind, node_kind::programme);
+  EXPECT_EQ(r.nodes.back().id, "p");
+  // r1: count (45 of 100 by its due date: 0.45, off track) and env (0.5); equal weights.
+  const auto& r1 = r.nodes[0];
+  EXPECT_EQ(r1.id, "r1");
+  EXPECT_DOUBLE_EQ(*r1.achievement, (0.45 + 0.5) / 2);
+  // r2: three indicators without targets: no achievement, all three counted as without data.
+  EXPECT_EQ(r.nodes[1].id, "r2");
+  EXPECT_FALSE(r.nodes[1].achievement);
+  EXPECT_EQ(r.nodes[1].children_without_data, 3u);
+  // Before any measurement and before the baseline: not started.
+  const auto early = evaluate_programme(small_programme(space_rule::sum), small_store(), {.as_of = d("2020-06-30")});
+  EXPECT_EQ(find(early, "count").progress.status, progress_status::not_started);
+}
+
+TEST(Evaluate, AsRecordedOnHidesLaterRows) {
+  measurement_store s;
+  const std::string dims[] = {"region"};
+  const measurement rows[] = {
+      {.indicator = "count",
+       .when = d("2021-02-10"),
+       .coordinates = {"a"},
+       .value = 10,
+       .recorded_at = d("2021-02-15")},
+      {.indicator = "count",
+       .when = d("2021-02-10"),
+       .coordinates = {"a"},
+       .value = 12,
+       .recorded_at = d("2021-04-01"),
+       .revision = 1},
+  };
+  s.append(dims, rows);
+  const programme p = small_programme(space_rule::sum);
+  EXPECT_DOUBLE_EQ(*find(evaluate_programme(p, s, {.as_of = d("2021-06-30")}), "count").progress.actual, 12);
+  EXPECT_DOUBLE_EQ(
+      *find(evaluate_programme(p, s, {.as_of = d("2021-06-30"), .as_recorded_on = d("2021-03-01")}), "count")
+           .progress.actual,
+      10);
+}
