@@ -2,6 +2,7 @@
 // message per thread and return its code. Handles are plain structs around the C++ objects.
 #include "regiokpi/regiokpi.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -363,6 +364,41 @@ const char* rk_programme_name(const rk_programme* p) { return p ? p->value.name.
 size_t rk_programme_indicator_count(const rk_programme* p) { return p ? p->indicators.size() : 0; }
 const char* rk_programme_indicator_id(const rk_programme* p, size_t i) {
   return p && i < p->indicators.size() ? p->indicators[i]->id.c_str() : nullptr;
+}
+
+int rk_programme_funding_export_arrow(const rk_programme* programme, struct ArrowArrayStream* out) {
+  return guarded([&] {
+    require(programme != nullptr && out != nullptr, "rk_programme_funding_export_arrow: NULL argument");
+    arrow_column contribution{"contribution", 'u'};
+    arrow_column party{"party", 'u'};
+    arrow_column member{"member", 'u'};
+    arrow_column money{"amount", 'd'};
+    if (const auto& f = programme->value.funding) {
+      const regiokpi::funding_result r = regiokpi::evaluate(f->plan);
+      if (!r.contributions.empty()) money.decimal_scale = r.contributions.front().value.scale();
+      const auto add = [&](const std::string& id, const std::string& payer, const std::string& who,
+                           const regiokpi::amount& a) {
+        contribution.strings.push_back(id);
+        party.strings.push_back(payer);
+        member.strings.push_back(who);
+        money.minor_units.push_back(a.minor_units());
+      };
+      for (const auto& c : r.contributions) {
+        // Pools only define a base for others; leaving them out makes the rows add up to the total.
+        if (std::find(f->pools.begin(), f->pools.end(), c.id) != f->pools.end()) continue;
+        const auto payer = f->parties.find(c.id);
+        const std::string party_id = payer == f->parties.end() ? std::string() : payer->second;
+        add(c.id, party_id, std::string(), c.value);
+        for (const auto& m : c.members) add(c.id, party_id, m.member, m.value);
+      }
+    }
+    std::vector<arrow_column> cols;
+    cols.push_back(std::move(contribution));
+    cols.push_back(std::move(party));
+    cols.push_back(std::move(member));
+    cols.push_back(std::move(money));
+    make_stream(out, std::move(cols));
+  });
 }
 
 int rk_store_create(rk_store** out) {

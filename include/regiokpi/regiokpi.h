@@ -146,6 +146,15 @@ RK_API size_t rk_programme_indicator_count(const rk_programme* programme);
 /* The id of the i-th indicator in tree order, or NULL when i is out of range. */
 RK_API const char* rk_programme_indicator_id(const rk_programme* programme, size_t i);
 
+/* The programme's funding plan, evaluated exactly, as an Arrow C stream (contribution utf8, party utf8,
+ * member utf8, amount decimal128(38, S) with S the plan's number of decimals, 2 for euros): one row per
+ * contribution with an empty member, then one row per member of a contribution split pro rata. Pools
+ * (bases that nobody pays, such as the "regional" part the province and the municipalities share) are
+ * left out, so the rows with an empty member add up to the programme's funding total exactly, and the
+ * member rows of a contribution add up to its own row. A programme without funding gives no rows. The
+ * stream owns its data; the programme may be destroyed before it. */
+RK_API int rk_programme_funding_export_arrow(const rk_programme* programme, struct ArrowArrayStream* out);
+
 /* ---- measurement store ------------------------------------------------------------------------- */
 
 typedef struct rk_store rk_store;

@@ -10,14 +10,14 @@
 
 static int passed = 0, failed = 0;
 
-#define CHECK(cond)                                                             \
-  do {                                                                          \
-    if (cond) {                                                                 \
-      ++passed;                                                                 \
-    } else {                                                                    \
-      ++failed;                                                                 \
+#define CHECK(cond)                                                                                             \
+  do {                                                                                                          \
+    if (cond) {                                                                                                 \
+      ++passed;                                                                                                 \
+    } else {                                                                                                    \
+      ++failed;                                                                                                 \
       fprintf(stderr, "%s:%d: CHECK(%s) failed; last error: %s\n", __FILE__, __LINE__, #cond, rk_last_error()); \
-    }                                                                           \
+    }                                                                                                           \
   } while (0)
 
 static void test_library(void) {
@@ -188,7 +188,8 @@ static void test_programme_and_report(const char* source_dir) {
   CHECK(rk_store_ingest_csv_file(store, path, &io) == RK_OK);
   CHECK(rk_store_size(store) > 100);
 
-  rk_evaluate_options eo = {RK_EVALUATE_OPTIONS_VERSION, "2022-12-31", NULL, RK_TRAJECTORY_LINEAR, RK_PERIOD_QUARTER, 0.9};
+  rk_evaluate_options eo = {RK_EVALUATE_OPTIONS_VERSION, "2022-12-31",      NULL,
+                            RK_TRAJECTORY_LINEAR,        RK_PERIOD_QUARTER, 0.9};
   rk_report* rep = NULL;
   CHECK(rk_evaluate(&rep, prog, store, &eo) == RK_OK && rep != NULL);
   CHECK(rk_report_indicator_count(rep) == n);
@@ -235,6 +236,81 @@ static void test_programme_and_report(const char* source_dir) {
   rk_result_destroy(NULL);
 }
 
+/* The Regio Deal funding plan as an Arrow stream. Expected figures from the seed (README): the Rijk
+ * pays 20,000,000.00, the province half of the matching regional 20 M (10,000,000.00) and the six
+ * municipalities the rest (10,000,000.00) split by population; the "regional" pool is not a row. */
+static void test_funding_export(const char* source_dir) {
+  char path[4096];
+  rk_programme* prog = NULL;
+  snprintf(path, sizeof path, "%s/examples/regio-deal-zod/programme.json", source_dir);
+  CHECK(rk_programme_load_file(&prog, path) == RK_OK);
+  struct ArrowArrayStream stream;
+  CHECK(rk_programme_funding_export_arrow(prog, &stream) == RK_OK);
+  rk_programme_destroy(prog); /* the stream owns a copy */
+  struct ArrowSchema schema;
+  CHECK(stream.get_schema(&stream, &schema) == 0);
+  CHECK(schema.n_children == 4);
+  const char* names[] = {"contribution", "party", "member", "amount"};
+  const char* formats[] = {"u", "u", "u", "d:38,2"};
+  for (int c = 0; c < 4 && c < schema.n_children; ++c) {
+    CHECK(strcmp(schema.children[c]->name, names[c]) == 0);
+    CHECK(strcmp(schema.children[c]->format, formats[c]) == 0);
+  }
+  schema.release(&schema);
+  struct ArrowArray batch;
+  CHECK(stream.get_next(&stream, &batch) == 0 && batch.release != NULL);
+  CHECK(batch.length == 9); /* rijk, province, municipalities and its six members */
+  int64_t own_rows = 0, member_rows = 0, municipal_members = 0, rijk = -1, pools = 0;
+  for (int64_t i = 0; i < batch.length; ++i) {
+    const int32_t* off[3];
+    const char* data[3];
+    for (int c = 0; c < 3; ++c) {
+      off[c] = (const int32_t*)batch.children[c]->buffers[1];
+      data[c] = (const char*)batch.children[c]->buffers[2];
+    }
+    const int64_t* words = (const int64_t*)batch.children[3]->buffers[1];
+    const int64_t low = words[2 * i], high = words[2 * i + 1];
+    CHECK(high == (low < 0 ? -1 : 0)); /* the 128-bit value is the sign-extended 64-bit one */
+    const int contribution_len = off[0][i + 1] - off[0][i];
+    const int member_len = off[2][i + 1] - off[2][i];
+    const char* contribution = data[0] + off[0][i];
+    if (contribution_len == 8 && memcmp(contribution, "regional", 8) == 0) ++pools;
+    if (member_len == 0) {
+      own_rows += low;
+      if (contribution_len == 4 && memcmp(contribution, "rijk", 4) == 0) {
+        rijk = low;
+        CHECK(off[1][i + 1] - off[1][i] == 4 && memcmp(data[1] + off[1][i], "rijk", 4) == 0); /* its party */
+      }
+    } else {
+      member_rows += low;
+      if (contribution_len == 14 && memcmp(contribution, "municipalities", 14) == 0) ++municipal_members;
+    }
+  }
+  CHECK(own_rows == INT64_C(4000000000)); /* 40,000,000.00 EUR in cents */
+  CHECK(member_rows == INT64_C(1000000000));
+  CHECK(municipal_members == 6);
+  CHECK(rijk == INT64_C(2000000000));
+  CHECK(pools == 0);
+  batch.release(&batch);
+  CHECK(batch.release == NULL);
+  CHECK(stream.get_next(&stream, &batch) == 0 && batch.release == NULL); /* end of stream */
+  stream.release(&stream);
+  CHECK(stream.release == NULL);
+
+  /* A programme without funding exports an empty table; NULL arguments are refused. */
+  snprintf(path, sizeof path, "%s/tests/data/programme_valid_minimal.json", source_dir);
+  CHECK(rk_programme_load_file(&prog, path) == RK_OK);
+  CHECK(rk_programme_funding_export_arrow(prog, &stream) == RK_OK);
+  rk_programme_destroy(prog);
+  CHECK(stream.get_schema(&stream, &schema) == 0 && schema.n_children == 4);
+  schema.release(&schema);
+  CHECK(stream.get_next(&stream, &batch) == 0 && batch.release != NULL && batch.length == 0);
+  batch.release(&batch);
+  stream.release(&stream);
+  CHECK(rk_programme_funding_export_arrow(NULL, &stream) == RK_E_INVALID_ARGUMENT);
+  CHECK(strlen(rk_last_error()) > 0);
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     fprintf(stderr, "usage: c_api_test SOURCE_DIR\n");
@@ -244,6 +320,7 @@ int main(int argc, char** argv) {
   test_apportion();
   test_store_and_query();
   test_programme_and_report(argv[1]);
+  test_funding_export(argv[1]);
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }
