@@ -13,8 +13,11 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <memory>
+#include <mutex>
 #include <numeric>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -103,20 +106,12 @@ class cell_index {
   std::vector<std::uint64_t> keys_;
 };
 
-/// Per-cell state for a rule; only the arrays a rule needs are used.
-struct cells {
-  std::vector<double> value;      // sum, min, max, first, last, weighted sums
-  std::vector<double> carry;      // compensated sums
-  std::vector<std::uint32_t> n;   // rows or members seen
-  std::vector<std::int32_t> day;  // first/last: the date of the kept value
-  std::vector<double> aux;        // weighted_avg: weight total; coverage: members meeting the threshold
-
-  void grow(std::size_t size, double init) {
-    if (value.size() >= size) return;
-    value.resize(size, init);
-    carry.resize(size, 0);
-    n.resize(size, 0);
-  }
+/// One cell's state, 16 bytes so that an update touches one cache line: the value (sum, min, max,
+/// first or last), the rows seen, and for first/last the date of the kept value.
+struct cell {
+  double v;
+  std::uint32_t n;
+  std::int32_t day;
 };
 
 enum class op : std::uint8_t { sum, count, min, max, first, last, avg };
@@ -141,52 +136,52 @@ op op_of(time_rule r) {
   return op::sum;
 }
 
-double init_of(op o) {
-  if (o == op::min) return std::numeric_limits<double>::infinity();
-  if (o == op::max) return -std::numeric_limits<double>::infinity();
-  return 0;
+cell init_of(op o) {
+  if (o == op::min) return {std::numeric_limits<double>::infinity(), 0, empty_day};
+  if (o == op::max) return {-std::numeric_limits<double>::infinity(), 0, empty_day};
+  return {0, 0, empty_day};
 }
 
-/// Adds one value (with its date, rows in input order) to a cell.
+/// Adds one value (with its date; rows arrive in input order) to a cell.
 template <op O>
-inline void accumulate(cells& c, std::size_t i, double v, std::int32_t d) {
+inline void accumulate(cell& c, double v, std::int32_t d) {
   if constexpr (O == op::sum || O == op::avg) {
-    const double s = c.value[i];
-    const double t = s + v;
-    c.carry[i] += std::fabs(s) >= std::fabs(v) ? (s - t) + v : (v - t) + s;
-    c.value[i] = t;
-    ++c.n[i];
-  } else if constexpr (O == op::count) {
-    ++c.n[i];
+    c.v += v;
   } else if constexpr (O == op::min) {
-    c.value[i] = std::min(c.value[i], v);
-    ++c.n[i];
+    c.v = std::min(c.v, v);
   } else if constexpr (O == op::max) {
-    c.value[i] = std::max(c.value[i], v);
-    ++c.n[i];
+    c.v = std::max(c.v, v);
   } else if constexpr (O == op::first) {
-    // Rows come in input order: a later row replaces the kept one only with a strictly earlier date.
-    if (c.n[i] == 0 || d < c.day[i]) c.value[i] = v, c.day[i] = d;
-    ++c.n[i];
-  } else {
-    // last: a later row with an equal or later date wins.
-    if (c.n[i] == 0 || d >= c.day[i]) c.value[i] = v, c.day[i] = d;
-    ++c.n[i];
+    // A later row replaces the kept one only with a strictly earlier date.
+    if (c.n == 0 || d < c.day) c.v = v, c.day = d;
+  } else if constexpr (O == op::last) {
+    // A later row with an equal or later date wins.
+    if (c.n == 0 || d >= c.day) c.v = v, c.day = d;
   }
+  ++c.n;
 }
 
-double result_of(op o, const cells& c, std::size_t i) {
-  switch (o) {
-    case op::sum:
-      return c.value[i] + c.carry[i];
-    case op::avg:
-      return (c.value[i] + c.carry[i]) / c.n[i];
-    case op::count:
-      return c.n[i];
-    default:
-      return c.value[i];
-  }
+double result_of(op o, const cell& c) {
+  if (o == op::avg) return c.v / c.n;
+  if (o == op::count) return c.n;
+  return c.v;
 }
+
+/// A group's state in the space step: compensated sums (the space rule may add thousands of
+/// members), the members seen, and weights or threshold hits.
+struct group_cell {
+  compensated sum;
+  double extreme;
+  double aux;
+  std::uint32_t n;
+};
+
+/// Cells of one pass: a dense array shared by all threads (each writes only its own keys), or one
+/// hash-indexed set per thread.
+struct partition {
+  std::unique_ptr<cell_index> idx;
+  std::vector<cell> cells;
+};
 
 std::string dimension_list(const measurement_store& st) {
   std::string out;
@@ -344,39 +339,74 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
   const bool filtered = by_recording || revisions || lo > st.min_day() || hi < st.max_day() ||
                         std::find(group_of.begin(), group_of.end(), none) != group_of.end();
 
-  // One pass over the rows, into cells keyed by `key_of_series` (group or series) and period.
-  auto pass = [&]<op O>(cell_index& idx, cells& c, const std::vector<std::uint32_t>& key_of_series) {
-    const double init = init_of(O);
-    if (idx.dense()) c.grow(idx.size(), init);
-    if constexpr (O == op::first || O == op::last) c.day.resize(c.value.size(), empty_day);
+  // Threads split the key space (groups or series), each scanning every row in input order and
+  // updating only its own keys: no merging, no duplicated cells, and first/last keep their meaning.
+  unsigned threads = q.threads;
+  if (threads == 0) threads = n < (std::size_t{1} << 20) ? 1u : std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+
+  auto pass_range = [&]<op O>(cell_index& idx, std::vector<cell>& cs, const std::vector<std::uint32_t>& key_of_series,
+                              std::uint32_t k0, std::uint32_t k1) {
+    const cell init = init_of(O);
+    const std::uint32_t width = k1 - k0;
     for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t owner = key_of_series[series[i]];
+      if (owner - k0 >= width) continue;  // another thread's key, or none
       if (filtered && (!visible(i) || (revisions && superseded(i)))) continue;
       const std::int32_t d = days_col[i];
-      const std::size_t cell = idx.at(key_of_series[series[i]], offset_of(d));
-      if (!idx.dense() && cell >= c.value.size()) {
-        c.grow(std::max(cell + 1, c.value.size() * 2), init);
-        if constexpr (O == op::first || O == op::last) c.day.resize(c.value.size(), empty_day);
-      }
-      accumulate<O>(c, cell, vals[i], d);
+      const std::size_t c = idx.at(owner, offset_of(d));
+      if (!idx.dense() && c >= cs.size()) cs.resize(std::max(c + 1, cs.size() * 2), init);
+      accumulate<O>(cs[c], vals[i], d);
     }
   };
-  auto run_pass = [&](op o, cell_index& idx, cells& c, const std::vector<std::uint32_t>& key_of_series) {
-    switch (o) {
-      case op::sum:
-        return pass.template operator()<op::sum>(idx, c, key_of_series);
-      case op::avg:
-        return pass.template operator()<op::avg>(idx, c, key_of_series);
-      case op::count:
-        return pass.template operator()<op::count>(idx, c, key_of_series);
-      case op::min:
-        return pass.template operator()<op::min>(idx, c, key_of_series);
-      case op::max:
-        return pass.template operator()<op::max>(idx, c, key_of_series);
-      case op::first:
-        return pass.template operator()<op::first>(idx, c, key_of_series);
-      case op::last:
-        return pass.template operator()<op::last>(idx, c, key_of_series);
+  auto run_pass = [&](op o, std::size_t nkeys, const std::vector<std::uint32_t>& key_of_series) {
+    std::vector<partition> parts;
+    const bool dense = cell_index(nkeys, nper, n).dense();
+    const unsigned t = nkeys < threads ? 1u : threads;
+    parts.resize(dense ? 1 : t);
+    for (auto& part : parts) part.idx = std::make_unique<cell_index>(nkeys, nper, n);
+    if (dense) parts[0].cells.assign(parts[0].idx->size(), init_of(o));
+    auto work = [&](unsigned k) {
+      partition& part = parts[dense ? 0 : k];
+      const auto k0 = static_cast<std::uint32_t>(nkeys * k / t);
+      const auto k1 = static_cast<std::uint32_t>(nkeys * (k + 1) / t);
+      switch (o) {
+        case op::sum:
+          return pass_range.template operator()<op::sum>(*part.idx, part.cells, key_of_series, k0, k1);
+        case op::avg:
+          return pass_range.template operator()<op::avg>(*part.idx, part.cells, key_of_series, k0, k1);
+        case op::count:
+          return pass_range.template operator()<op::count>(*part.idx, part.cells, key_of_series, k0, k1);
+        case op::min:
+          return pass_range.template operator()<op::min>(*part.idx, part.cells, key_of_series, k0, k1);
+        case op::max:
+          return pass_range.template operator()<op::max>(*part.idx, part.cells, key_of_series, k0, k1);
+        case op::first:
+          return pass_range.template operator()<op::first>(*part.idx, part.cells, key_of_series, k0, k1);
+        case op::last:
+          return pass_range.template operator()<op::last>(*part.idx, part.cells, key_of_series, k0, k1);
+      }
+    };
+    std::vector<std::thread> pool;
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    for (unsigned k = 1; k < t; ++k)
+      pool.emplace_back([&, k] {
+        try {
+          work(k);
+        } catch (...) {
+          const std::lock_guard<std::mutex> lock(failure_mutex);
+          failure = std::current_exception();
+        }
+      });
+    try {
+      work(0);
+    } catch (...) {
+      const std::lock_guard<std::mutex> lock(failure_mutex);
+      failure = std::current_exception();
     }
+    for (auto& th : pool) th.join();
+    if (failure) std::rethrow_exception(failure);
+    return parts;
   };
 
   // ---- the space rule's member weights (weighted_avg, coverage) ------------------------------------------
@@ -407,27 +437,25 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
 
   // ---- compute ---------------------------------------------------------------------------------
   const op t = op_of(q.time);
+  // When the rules compose, rows go straight into (group, period) cells.
   const bool direct = (q.space == space_rule::sum && (t == op::sum || t == op::count)) ||
                       (q.space == space_rule::min && t == op::min) || (q.space == space_rule::max && t == op::max);
-  cells result;
-  op result_op = op::sum;
-  std::unique_ptr<cell_index> out_idx;
+  std::vector<partition> direct_parts;
+  cell_index group_idx(ngroups, nper, n);
+  std::vector<group_cell> groups;
   if (direct) {
-    out_idx = std::make_unique<cell_index>(ngroups, nper, n);
-    run_pass(t, *out_idx, result, group_of);
-    result_op = t;
+    direct_parts = run_pass(t, ngroups, group_of);
   } else {
     std::vector<std::uint32_t> identity(ns);
     std::iota(identity.begin(), identity.end(), 0u);
-    cell_index series_idx(ns, nper, n);
-    cells per_series;
-    run_pass(t, series_idx, per_series, identity);
-    out_idx = std::make_unique<cell_index>(ngroups, nper, series_idx.size());
+    const std::vector<partition> per_series = run_pass(t, ns, identity);
     const space_rule sr = q.space;
-    result_op = sr == space_rule::min ? op::min : sr == space_rule::max ? op::max : op::sum;
-    const double init = init_of(result_op);
-    if (out_idx->dense()) result.grow(out_idx->size(), init);
-    if (sr == space_rule::weighted_avg || sr == space_rule::coverage) result.aux.resize(result.value.size(), 0);
+    const group_cell blank{
+        {},
+        sr == space_rule::min ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity(),
+        0,
+        0};
+    if (group_idx.dense()) groups.assign(group_idx.size(), blank);
     // Weights per (member, period), looked up once each.
     std::unordered_map<std::uint64_t, double> weight_cache;
     std::vector<diagnostic> problems;
@@ -444,41 +472,40 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
                                 : "is not a member of the programme's dimension"});
       return weight_cache[k] = w.value_or(0);
     };
-    for (std::size_t cell = 0; cell < series_idx.size(); ++cell) {
-      if (per_series.n[cell] == 0) continue;
-      const auto [s, off] = series_idx.key_of(cell);
-      const std::uint32_t g = group_of[s];
-      if (g == none) continue;
-      const double r = result_of(t, per_series, cell);
-      const std::size_t o = out_idx->at(g, off);
-      if (!out_idx->dense() && o >= result.value.size()) {
-        result.grow(std::max(o + 1, result.value.size() * 2), init);
-        if (sr == space_rule::weighted_avg || sr == space_rule::coverage) result.aux.resize(result.value.size(), 0);
-      }
-      switch (sr) {
-        case space_rule::sum:
-        case space_rule::avg:
-          accumulate<op::sum>(result, o, r, 0);
-          break;
-        case space_rule::min:
-          accumulate<op::min>(result, o, r, 0);
-          break;
-        case space_rule::max:
-          accumulate<op::max>(result, o, r, 0);
-          break;
-        case space_rule::count:
-          ++result.n[o];
-          break;
-        case space_rule::weighted_avg: {
-          const double w = weight(s, off);
-          accumulate<op::sum>(result, o, w * r, 0);
-          result.aux[o] += w;
-          break;
+    for (const partition& part : per_series) {
+      for (std::size_t c = 0; c < part.idx->size(); ++c) {
+        const cell& sc = part.cells[c];
+        if (sc.n == 0) continue;
+        const auto [s, off] = part.idx->key_of(c);
+        const std::uint32_t g = group_of[s];
+        const double r = result_of(t, sc);
+        const std::size_t o = group_idx.at(g, off);
+        if (o >= groups.size()) groups.resize(std::max(o + 1, groups.size() * 2), blank);
+        group_cell& gc = groups[o];
+        ++gc.n;
+        switch (sr) {
+          case space_rule::sum:
+          case space_rule::avg:
+            gc.sum.add(r);
+            break;
+          case space_rule::min:
+            gc.extreme = std::min(gc.extreme, r);
+            break;
+          case space_rule::max:
+            gc.extreme = std::max(gc.extreme, r);
+            break;
+          case space_rule::count:
+            break;
+          case space_rule::weighted_avg: {
+            const double w = weight(s, off);
+            gc.sum.add(w * r);
+            gc.aux += w;
+            break;
+          }
+          case space_rule::coverage:
+            if (r >= q.coverage_threshold) gc.aux += 1;
+            break;
         }
-        case space_rule::coverage:
-          ++result.n[o];
-          if (r >= q.coverage_threshold) result.aux[o] += 1;
-          break;
       }
     }
     if (!problems.empty()) throw error(errc::validation_error, std::move(problems));
@@ -505,64 +532,75 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
     for (std::size_t j = 0; j < stride; ++j) k.emplace_back(text_of(g, j));
     out.add_group(std::move(k));
   }
-  auto final_value = [&](std::size_t cell) {
+  auto group_value = [&](const group_cell& gc) {
     switch (q.space) {
+      case space_rule::sum:
+        return gc.sum.value();
       case space_rule::avg:
-        if (!direct) return (result.value[cell] + result.carry[cell]) / result.n[cell];
-        break;
+        return gc.sum.value() / gc.n;
+      case space_rule::min:
+      case space_rule::max:
+        return gc.extreme;
       case space_rule::count:
-        if (!direct) return static_cast<double>(result.n[cell]);
-        break;
+        return static_cast<double>(gc.n);
       case space_rule::weighted_avg:
-        return (result.value[cell] + result.carry[cell]) / result.aux[cell];
+        return gc.sum.value() / gc.aux;
       case space_rule::coverage:
-        return result.aux[cell];
-      default:
-        break;
+        return gc.aux;
     }
-    return result_of(result_op, result, cell);
+    return 0.0;
+  };
+  // Rows go out in (group rank, period) order; cumulative sums run within each group.
+  compensated running;
+  std::uint32_t current = none;
+  auto emit = [&](std::uint32_t r, std::uint32_t off, double v) {
+    if (q.cumulative) {
+      if (r != current) running = {}, current = r;
+      running.add(v);
+      v = running.value();
+    }
+    out.add_row(r, pmin + static_cast<std::int32_t>(off), v);
   };
   struct entry {
-    std::uint32_t group;
+    std::uint32_t rank;
     std::uint32_t offset;
-    std::size_t cell;
+    double value;
   };
-  std::vector<entry> entries;
-  const std::size_t ncells = out_idx->size();
-  entries.reserve(out_idx->dense() ? 0 : ncells);
-  if (out_idx->dense()) {
-    std::size_t count = 0;
-    for (std::size_t c = 0; c < ncells; ++c) count += result.n[c] != 0;
-    out.reserve(count);
-    for (std::uint32_t r = 0; r < ngroups; ++r) {
-      const std::uint32_t g = order[r];
-      compensated running;
-      for (std::uint32_t off = 0; off < nper; ++off) {
-        const std::size_t c = std::size_t{g} * nper + off;
-        if (result.n[c] == 0) continue;
-        double v = final_value(c);
-        if (q.cumulative) running.add(v), v = running.value();
-        out.add_row(r, pmin + static_cast<std::int32_t>(off), v);
-      }
+  std::vector<entry> entries;  // hashed cells only: gathered, then sorted
+  auto gather = [&](const cell_index& idx, std::size_t have, auto&& present, auto&& value_of) {
+    if (idx.dense()) {
+      // Dense cells sit in (group, period) order already: walk the groups by rank, straight out.
+      std::size_t count = 0;
+      for (std::size_t c = 0; c < have; ++c) count += present(c);
+      out.reserve(count);
+      for (std::uint32_t r = 0; r < ngroups; ++r)
+        for (std::uint32_t off = 0; off < nper; ++off) {
+          const std::size_t c = std::size_t{order[r]} * nper + off;
+          if (present(c)) emit(r, off, value_of(c));
+        }
+      return;
     }
+    for (std::size_t c = 0; c < idx.size(); ++c) {
+      if (!present(c)) continue;
+      const auto [g, off] = idx.key_of(c);
+      entries.push_back({rank[g], off, value_of(c)});
+    }
+  };
+  if (direct) {
+    for (const partition& part : direct_parts)
+      gather(
+          *part.idx, part.cells.size(), [&](std::size_t c) { return c < part.cells.size() && part.cells[c].n != 0; },
+          [&](std::size_t c) { return result_of(t, part.cells[c]); });
   } else {
-    for (std::size_t c = 0; c < ncells; ++c) {
-      if (result.n[c] == 0) continue;
-      const auto [g, off] = out_idx->key_of(c);
-      entries.push_back({rank[g], off, c});
-    }
-    std::sort(entries.begin(), entries.end(), [](const entry& a, const entry& b) {
-      return a.group != b.group ? a.group < b.group : a.offset < b.offset;
-    });
+    gather(
+        group_idx, groups.size(), [&](std::size_t c) { return c < groups.size() && groups[c].n != 0; },
+        [&](std::size_t c) { return group_value(groups[c]); });
+  }
+  if (!entries.empty()) {
+    std::sort(entries.begin(), entries.end(),
+              [](const entry& a, const entry& b) { return a.rank != b.rank ? a.rank < b.rank : a.offset < b.offset; });
     out.reserve(entries.size());
-    compensated running;
-    std::uint32_t current = none;
-    for (const entry& e : entries) {
-      if (e.group != current) running = {}, current = e.group;
-      double v = final_value(e.cell);
-      if (q.cumulative) running.add(v), v = running.value();
-      out.add_row(e.group, pmin + static_cast<std::int32_t>(e.offset), v);
-    }
+    for (const entry& e : entries) emit(e.rank, e.offset, e.value);
   }
   return out;
 }

@@ -47,6 +47,8 @@ struct query {
   /// The dimension whose members weighted_avg and coverage weigh or count; empty means the only
   /// dimension not grouped by.
   std::string space_dimension;
+  /// Threads for the pass over the rows; 0 picks by size and hardware. The answer does not depend on it.
+  unsigned threads = 0;
 };
 
 /// The answer: one row per (indicator, group-by values, period) that has data, sorted by
