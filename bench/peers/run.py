@@ -43,12 +43,13 @@ def load_average():
 
 
 def run_engine(cmd):
-    """Runs one job under /usr/bin/time; returns (phase times, checksums, engine line, wall s, peak RSS KiB)."""
+    """Runs one job under /usr/bin/time; returns (phase times, checksums, engine line, wall s, peak RSS KiB,
+    CPU s = user + system)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
-        p = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", tf.name] + cmd, capture_output=True, text=True)
+        p = subprocess.run(["/usr/bin/time", "-f", "%e %M %U %S", "-o", tf.name] + cmd, capture_output=True, text=True)
         if p.returncode != 0:
             sys.exit(f"FAILED: {' '.join(cmd)} exited {p.returncode}\n{p.stdout}\n{p.stderr}")
-        wall, rss = tf.read().split()[-2:]
+        wall, rss, user, system = tf.read().split()[-4:]
     times, sums, engine = {}, {}, ""
     for line in p.stdout.splitlines():
         f = line.split()
@@ -61,7 +62,7 @@ def run_engine(cmd):
     missing = [x for x in PHASES if x not in times] + [q for q in QUERIES if q not in sums]
     if missing:
         sys.exit(f"FAILED: {' '.join(cmd)} printed no {', '.join(missing)}:\n{p.stdout}\n{p.stderr}")
-    return times, sums, engine, float(wall), int(rss)
+    return times, sums, engine, float(wall), int(rss), float(user) + float(system)
 
 
 def machine():
@@ -119,9 +120,9 @@ def main():
         for e in engines:
             jobs = [sum(r[0][p] for p in PHASES) for r in runs[e]]
             median = statistics.median_low(jobs)
-            times, sums, engine, wall, _ = runs[e][jobs.index(median)]
+            times, sums, engine, wall, _, cpu = runs[e][jobs.index(median)]
             results[rows][e] = {
-                "times": times, "job": median, "jobs": jobs, "wall": wall, "engine": engine,
+                "times": times, "job": median, "jobs": jobs, "wall": wall, "cpu": cpu, "engine": engine,
                 "rss": max(r[4] for r in runs[e]) / 1024, "sums": sums,
             }
             for r in runs[e]:
@@ -163,28 +164,29 @@ def write_doc(a, engines, results, loads):
     w("")
     w("Times in seconds, measured inside each program; **job** = load + Q1 + Q2 + Q3, the median of")
     w(f"{a.repeat} interleaved runs (the phases shown are that run's); **process** is the whole process's wall")
-    w("time (interpreter start-up included); **peak RSS** is the largest of the runs' maximum resident set")
-    w("size (`/usr/bin/time`). DuckDB runs with its default settings (threads = cores).")
+    w("time (interpreter start-up included) and **CPU** its user + system CPU time, both from that run;")
+    w("**peak RSS** is the largest of the runs' maximum resident set size (`/usr/bin/time`). DuckDB runs")
+    w("with its default settings (threads = cores). On a busy machine wall times inflate; CPU times much less.")
     w("")
     w(f"Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC.")
     w("")
     for rows, res in results.items():
         w(f"## {rows:,} rows ({res['_size']:.0f} MB of CSV)")
         w("")
-        w("| engine | load | Q1 | Q2 | Q3 | job | process | peak RSS (MiB) |")
-        w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        w("| engine | load | Q1 | Q2 | Q3 | job | process | CPU | peak RSS (MiB) |")
+        w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for e in engines:
             r = res[e]
             t = r["times"]
             w(f"| {e} | {t['load']:.3f} | {t['q1']:.3f} | {t['q2']:.3f} | {t['q3']:.3f} | **{r['job']:.3f}** | "
-              f"{r['wall']:.2f} | {r['rss']:.0f} |")
+              f"{r['wall']:.2f} | {r['cpu']:.2f} | {r['rss']:.0f} |")
         w("")
         if "regiokpi" in engines:
             rk = res["regiokpi"]
             for e in [x for x in engines if x != "regiokpi"]:
                 o = res[e]
                 w(f"- regiokpi vs {e}: job time {fmt_ratio(rk['job'], o['job'])}x ({fmt_ratio(o['job'], rk['job'])}x "
-                  f"faster), peak RSS {fmt_ratio(rk['rss'], o['rss'])}x")
+                  f"faster), CPU time {fmt_ratio(rk['cpu'], o['cpu'])}x, peak RSS {fmt_ratio(rk['rss'], o['rss'])}x")
             if "duckdb" in engines and "pandas" in engines and rows == max(results):
                 d, p = res["duckdb"], res["pandas"]
                 ok_t = rk["job"] <= d["job"] / 3
