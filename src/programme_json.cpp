@@ -241,18 +241,26 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-/// The closest of `candidates` to `word`, if close enough to be a likely typo.
-std::string did_you_mean(std::string_view word, std::initializer_list<std::string_view> candidates) {
+/// The closest of `candidates` to `word`, if close enough to be a likely typo ("; did you mean ...?").
+template <class Range>
+std::string did_you_mean(std::string_view word, const Range& candidates) {
+  if (word.size() > 64) return {};  // not a typo of a name; and keeps hostile input cheap
   std::string best;
-  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
-  for (std::string_view c : candidates) {
-    const std::size_t dist = edit_distance(word, c);
+  std::size_t best_distance = std::max<std::size_t>(1, word.size() / 3) + 1;  // at most a third wrong
+  for (const auto& c : candidates) {
+    const std::string_view cv(c);
+    if (cv.size() > word.size() + best_distance) continue;  // too long to be close
+    const std::size_t dist = edit_distance(word, cv);
     if (dist < best_distance) {
       best_distance = dist;
-      best = c;
+      best = cv;
     }
   }
   return best.empty() ? std::string() : "; did you mean " + quote(best) + "?";
+}
+
+std::string did_you_mean(std::string_view word, std::initializer_list<std::string_view> candidates) {
+  return did_you_mean<std::initializer_list<std::string_view>>(word, candidates);
 }
 
 std::string type_name(const json& j) {
@@ -406,9 +414,12 @@ class object_reader {
     for (E e : values) names += (names.empty() ? "" : ", ") + std::string(name_of(e));
     if (v->is_string()) {
       const auto s = v->get<std::string>();
-      for (E e : values)
+      std::vector<std::string_view> all;
+      for (E e : values) {
         if (name_of(e) == s) return e;
-      fail(at(key), quote(s) + " is not one of " + names);
+        all.push_back(name_of(e));
+      }
+      fail(at(key), quote(s) + " is not one of " + names + did_you_mean(s, all));
     } else {
       fail(at(key), "must be one of " + names + ", not " + type_name(*v));
     }
@@ -900,6 +911,17 @@ class rule_checker {
  private:
   void fail(std::string where, std::string reason) { diags.push_back({std::move(where), std::move(reason)}); }
 
+  std::string dimension_hint(std::string_view id) const {
+    std::vector<std::string_view> ids;
+    for (const auto& d : p_.dimensions) ids.push_back(d.id);
+    return did_you_mean(id, ids);
+  }
+  static std::string member_hint(const dimension& d, std::string_view id) {
+    std::vector<std::string_view> ids;
+    for (const auto& m : d.members) ids.push_back(m.id);
+    return did_you_mean(id, ids);
+  }
+
   void check_id(std::string_view id, const std::string& where) {
     if (!valid_id(id)) fail(where, quote(id) + " is not an id: use 1 to 200 letters, digits, '-', '_', '.' or ':'");
   }
@@ -953,7 +975,8 @@ class rule_checker {
           if (mem.level.empty())
             fail(mptr, "missing required field \"level\" (a hierarchy member sits at one of its levels)");
           else if (lvl == dim.levels.end())
-            fail(mptr + "/level", quote(mem.level) + " is not a level of " + quote(dim.id));
+            fail(mptr + "/level",
+                 quote(mem.level) + " is not a level of " + quote(dim.id) + did_you_mean(mem.level, dim.levels));
           if (!mem.parent.empty()) {
             const auto it = seen.find(mem.parent);
             if (it == seen.end()) {
@@ -998,9 +1021,10 @@ class rule_checker {
       } else if (!pa.dimension.empty()) {
         const dimension* d = p_.find_dimension(pa.dimension);
         if (!d)
-          fail(ptr + "/dimension", quote(pa.dimension) + " is not a dimension");
+          fail(ptr + "/dimension", quote(pa.dimension) + " is not a dimension" + dimension_hint(pa.dimension));
         else if (!d->find_member(pa.member))
-          fail(ptr + "/member", quote(pa.member) + " is not a member of " + quote(pa.dimension));
+          fail(ptr + "/member",
+               quote(pa.member) + " is not a member of " + quote(pa.dimension) + member_hint(*d, pa.member));
       }
     }
   }
@@ -1238,7 +1262,7 @@ class rule_checker {
         check_finite(c.threshold, cptr + "/threshold");
         const dimension* d = p_.find_dimension(c.dimension);
         if (!d) {
-          fail(cptr + "/dimension", quote(c.dimension) + " is not a dimension");
+          fail(cptr + "/dimension", quote(c.dimension) + " is not a dimension" + dimension_hint(c.dimension));
         } else {
           check_level(*d, c.level, cptr + "/level");
           const bool broken_down = std::any_of(i.breakdowns.begin(), i.breakdowns.end(),
@@ -1257,7 +1281,7 @@ class rule_checker {
     if (d.kind == dimension_kind::category) {
       if (!level.empty()) fail(where, quote(d.id) + " is a category and has no levels");
     } else if (!level.empty() && std::find(d.levels.begin(), d.levels.end(), level) == d.levels.end()) {
-      fail(where, quote(level) + " is not a level of " + quote(d.id));
+      fail(where, quote(level) + " is not a level of " + quote(d.id) + did_you_mean(level, d.levels));
     }
   }
 
@@ -1268,7 +1292,7 @@ class rule_checker {
       const std::string bptr = child(ptr + "/breakdown", k);
       const dimension* d = p_.find_dimension(b.dimension);
       if (!d) {
-        fail(bptr + "/dimension", quote(b.dimension) + " is not a dimension");
+        fail(bptr + "/dimension", quote(b.dimension) + " is not a dimension" + dimension_hint(b.dimension));
         continue;
       }
       if (!seen.insert(b.dimension).second)
@@ -1292,7 +1316,9 @@ class rule_checker {
         const std::string where = child(tptr, k);
         const indicator* t = p_.find_indicator(terms[k]);
         if (!t) {
-          fail(where, quote(terms[k]) + " is not an indicator");
+          std::vector<std::string_view> ids;
+          for (const indicator* x : p_.all_indicators()) ids.push_back(x->id);
+          fail(where, quote(terms[k]) + " is not an indicator" + did_you_mean(terms[k], ids));
           ok = false;
           continue;
         }

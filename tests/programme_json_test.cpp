@@ -284,7 +284,7 @@ TEST(ProgrammeJson, EveryRuleBrokenIsReportedAtOnce) {
   indicator_at(j, 1)["id"] = "workers";                                   // duplicate id
   indicator_at(j, 2)["formula"]["denominator"] = {"households", "nope"};  // unknown indicator
   indicator_at(j, 0)["breakdown"][0]["dimension"] = "regio";              // unknown dimension
-  j["parties"][0]["member"] = "zz";                                       // unknown member
+  j["parties"][0]["member"] = "b2";                                       // unknown member
   indicator_at(j, 4)["targets"][0]["date"] = "2024-01-01";                // outside the period
   indicator_at(j, 3)["kind"] = "countt";                                  // not a kind
   const auto ds = errors_of(j);
@@ -292,10 +292,19 @@ TEST(ProgrammeJson, EveryRuleBrokenIsReportedAtOnce) {
   EXPECT_TRUE(
       has(ds, "/pillars/0/goals/0/results/0/indicators/2/formula/denominator/1", "\"nope\" is not an indicator"));
   EXPECT_TRUE(has(ds, ind0 + "/breakdown/0/dimension", "\"regio\" is not a dimension"));
-  EXPECT_TRUE(has(ds, "/parties/0/member", "\"zz\" is not a member of \"region\""));
+  EXPECT_TRUE(has(ds, "/parties/0/member", "\"b2\" is not a member of \"region\""));
   EXPECT_TRUE(has(ds, "/pillars/0/goals/0/results/0/indicators/4/targets/0/date",
                   "2024-01-01 is outside the programme period 2020-01-01 .. 2023-12-31"));
   EXPECT_TRUE(has(ds, "/pillars/0/goals/0/results/0/indicators/3/kind", "\"countt\" is not one of count, amount"));
+  // Names close to a known one come with a suggestion; others without.
+  EXPECT_TRUE(has(ds, "/pillars/0/goals/0/results/0/indicators/3/kind", "; did you mean \"count\"?"));
+  EXPECT_TRUE(has(ds, ind0 + "/breakdown/0/dimension", "is not a dimension; did you mean \"region\"?"));
+  EXPECT_TRUE(has(ds, "/parties/0/member", "is not a member of \"region\"; did you mean \"b\"?"));
+  for (const auto& d : ds) {
+    if (d.where.ends_with("/formula/denominator/1")) {
+      EXPECT_EQ(d.reason.find("did you mean"), std::string::npos);
+    }
+  }
   EXPECT_GE(ds.size(), 6U);
 }
 
