@@ -1,9 +1,10 @@
 // Differential test: random small measurement CSVs with edge cases (leap days, ISO week 53, year ends,
 // quoted fields with commas, quotes and line breaks, CRLF, a BOM, negative and exponent values, ties on
 // equal dates) aggregated by `regiokpi aggregate` and by DuckDB, for every time rule DuckDB can express
-// (sum, avg, min, max, count, first, last), every space rule (sum, avg, min, max, count), several period
-// types and groupings, with and without --cumulative, --indicator and --from/--to. Results must agree
-// (values within a float-rounding tolerance, labels and row order exactly).
+// (sum, avg, min, max, count, first, last), every space rule (sum, avg, min, max, count), every period
+// type (day, ISO week, month, quarter, half-year, year, financial year) and several groupings, with
+// and without --cumulative, --indicator and --from/--to. Results must agree (values within a
+// float-rounding tolerance, labels and row order exactly).
 //   node bench/peers/differential.mjs REGIOKPI_BINARY [--seed N] [--datasets N] [--keep DIR]
 // Exit 0 when everything agrees, 1 on any mismatch (the data set and the query are printed).
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -148,6 +149,11 @@ const PERIODS = {
   half_year: ['(year(date) * 2 + (month(date) > 6)::INT)', "printf('%04d-H%d', year(date), 1 + (month(date) > 6)::INT)"],
   year: ['year(date)', "printf('%04d', year(date))"],
 };
+// A financial year starting in month fs is named by the calendar year it starts in (FY2021).
+function financialYear(fs) {
+  const fy = `((year(date) * 12 + month(date) - 1 - ${fs - 1}) // 12)`;
+  return [fy, `printf('FY%04d', ${fy})`];
+}
 // first/last: by date, then input order (rn), so the key is day * 2^20 + rn.
 const ORDER_KEY = "((date - DATE '1970-01-01')::BIGINT * 1048576 + rn)";
 const TIME = {
@@ -164,7 +170,7 @@ const SPACE = { sum: 'sum(tv)', avg: 'avg(tv)', min: 'min(tv)', max: 'max(tv)', 
 function expectedSql(ds, q) {
   const dims = ds.dims.map((d) => ident(d.name));
   const by = q.by.map(ident);
-  const [pkey, plabel] = PERIODS[q.period];
+  const [pkey, plabel] = q.period === 'financial_year' ? financialYear(q.fyStart) : PERIODS[q.period];
   const where = [];
   if (q.indicators) where.push(`indicator IN (${q.indicators.map(sqlStr).join(', ')})`);
   if (q.from) where.push(`date >= DATE ${sqlStr(q.from)}`);
@@ -227,6 +233,7 @@ function regiokpiArgs(file, q) {
   const a = ['aggregate', file, '--period', q.period, '--time', q.time, '--space', q.space];
   if (q.by.length) a.push('--by', q.by.join(','));
   if (q.cumulative) a.push('--cumulative');
+  if (q.fyStart) a.push('--fy-start', String(q.fyStart));
   if (q.indicators) a.push('--indicator', csvArg(q.indicators));
   if (q.from) a.push('--from', q.from);
   if (q.to) a.push('--to', q.to);
@@ -242,12 +249,13 @@ function queriesFor(ds) {
   const groupings = ds.dims.length === 2 ? [[], [names[0]], [names[1], names[0]]] : [[], [names[0]]];
   const qs = [];
   // Every rule pair for each period type in the first two data sets; two period types in the others.
-  let periods = ['month', 'quarter', 'iso_week', 'year', ...(ds.k === 0 ? ['day', 'half_year'] : [])];
+  let periods = ['month', 'quarter', 'iso_week', 'year', ...[['day', 'half_year'], ['financial_year']][ds.k] ?? []];
   if (ds.k >= 2) periods = [r.pick(periods.slice(0, 2)), r.pick(periods.slice(2))];
   for (const period of periods)
     for (const time of Object.keys(TIME))
       for (const space of Object.keys(SPACE)) {
         const q = { period, time, space, by: r.pick(groupings), cumulative: false };
+        if (period === 'financial_year') q.fyStart = r.pick([1, 4, 7, 10, 12]);
         if (r.chance(0.2)) q.cumulative = true;
         if (r.chance(0.15)) q.indicators = ds.indicators.filter(() => r.chance(0.5)).slice(0, 3);
         if (q.indicators && !q.indicators.length) delete q.indicators;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Differential test: `regiokpi aggregate` against DuckDB on random small data sets with edge cases, for
-# every time rule (sum avg min max count first last), every space rule (sum avg min max count), several
-# period types and groupings (bench/peers/differential.mjs does the work). Needs Node.js and
+# every time rule (sum avg min max count first last), every space rule (sum avg min max count), every
+# period type and several groupings (bench/peers/differential.mjs does the work; about 20 s). Needs Node.js and
 # @duckdb/node-api from npm (installed into bench/peers/node_modules at the pinned version if missing);
 # when either cannot be had it prints "SKIPPED: reason" and exits 0. Any disagreement fails.
 #   bash tests/cli/differential_duckdb.sh <path-to-regiokpi> <source-dir>
