@@ -85,3 +85,17 @@ TEST(Programme, FindsIndicatorsDimensionsAndThresholds) {
   EXPECT_DOUBLE_EQ(p.thresholds_for(*p.find_indicator("a")).achieved, 1.0);  // documented default
   EXPECT_DOUBLE_EQ(p.thresholds_for(*p.find_indicator("b")).achieved, 0.85);
 }
+
+TEST(Programme, FundingTotalLeavesPoolsOut) {
+  // The seed's rule: Rijk 20 M; the regional 20 M matches it (a pool); the province pays half of the
+  // pool and the municipalities the rest. Paid in total: 20 + 10 + 10 = 40 M, not 60 M.
+  programme_funding f;
+  f.plan.contributions = {fixed_contribution("rijk", amount::from_units(20'000'000)),
+                          share_contribution("regional", "rijk", {1, 1}),
+                          share_contribution("province", "regional", {1, 2}),
+                          remainder_contribution("municipalities", "regional", {"province"})};
+  f.pools = {"regional"};
+  EXPECT_EQ(funding_total(f), amount::from_units(40'000'000));
+  f.pools.clear();
+  EXPECT_EQ(funding_total(f), amount::from_units(60'000'000));
+}
