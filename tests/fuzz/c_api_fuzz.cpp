@@ -21,9 +21,17 @@
 
 namespace {
 
-// A small valid programme: a two-level region hierarchy with populations, a count and a milestone.
+// A small valid programme: a two-level region hierarchy with populations, a funding plan with a pool
+// and a pro-rata split, a count and a milestone.
 constexpr const char* tiny_programme = R"({"format": "regiokpi-programme/1", "id": "tiny", "name": "Tiny",
  "period": {"start": "2020-01-01", "end": "2023-12-31"},
+ "parties": [{"id": "state", "name": "State"}, {"id": "prov", "name": "Province", "dimension": "region", "member": "p"}],
+ "funding": {"currency": "EUR", "contributions": [
+   {"id": "state", "name": "State", "party": "state", "kind": "fixed", "amount": "1000.01"},
+   {"id": "match", "name": "Matching", "kind": "share", "pool": true, "of": "state", "share": "1/1"},
+   {"id": "prov", "name": "Province", "party": "prov", "kind": "share", "of": "match", "share": "1/3"},
+   {"id": "towns", "name": "Towns", "kind": "remainder", "of": "match", "minus": ["prov"],
+    "split": {"dimension": "region", "level": "municipality", "attribute": "population", "date": "2019-01-01"}}]},
  "dimensions": [{"id": "region", "name": "Region", "kind": "hierarchy", "levels": ["province", "municipality"],
    "members": [{"id": "p", "name": "P", "level": "province"},
      {"id": "a", "name": "A", "level": "municipality", "parent": "p",
@@ -474,12 +482,19 @@ void export_arrow(reader& in, state& st) {
   ArrowArrayStream stream{};
   const bool to_null = in.below(10) == 0;
   int s = 0;
-  if (in.flip())
-    s = checked("rk_store_export_arrow",
-                rk_store_export_arrow(st.stores[in.below(slots)], to_null ? nullptr : &stream));
-  else
-    s = checked("rk_result_export_arrow",
-                rk_result_export_arrow(st.results[in.below(slots)], to_null ? nullptr : &stream));
+  ArrowArrayStream* out = to_null ? nullptr : &stream;
+  switch (in.below(3)) {
+    case 0:
+      s = checked("rk_result_export_arrow", rk_result_export_arrow(st.results[in.below(slots)], out));
+      break;
+    case 1:
+      s = checked("rk_store_export_arrow", rk_store_export_arrow(st.stores[in.below(slots)], out));
+      break;
+    default:
+      s = checked("rk_programme_funding_export_arrow",
+                  rk_programme_funding_export_arrow(st.programmes[in.below(slots)], out));
+      break;
+  }
   if (s != RK_OK) return;
   ensure(stream.release != nullptr);
   // The stream owns a snapshot: destroying its source first must be fine.
@@ -487,6 +502,8 @@ void export_arrow(reader& in, state& st) {
     if (in.flip()) {
       rk_store_destroy(st.stores[0]);
       st.stores[0] = nullptr;
+      rk_programme_destroy(st.programmes[0]);
+      st.programmes[0] = nullptr;
     } else {
       rk_result_destroy(st.results[0]);
       st.results[0] = nullptr;
