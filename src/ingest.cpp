@@ -384,11 +384,19 @@ class part_parser {
     ordinal_.resize(lay.dimensions.size());
     ordinals_.assign(lay.dimensions.size(), 0);
     cube_.assign(1, detail::id_table::empty);
+    member_of_ordinal_.resize(lay.dimensions.size());
+    decoded_.resize(lay.dimensions.size());
     text_.resize(lay.columns);
   }
 
   /// Parses rows starting in [begin, end). Returns normally or throws error(cancelled)/io_error.
   void run() {
+    parse();
+    resolve();
+  }
+
+ private:
+  void parse() {
     std::vector<char> buf(chunk_bytes + padding);
     std::uint64_t buf_pos = begin_;  // file offset of buf[0]
     std::size_t have = 0;
@@ -454,6 +462,7 @@ class part_parser {
     }
   }
 
+ public:
   std::function<void()> on_chunk;  // called after each chunk read (part 0: progress on the caller's thread)
 
   detail::staged_batch& batch() { return batch_; }
@@ -558,8 +567,7 @@ class part_parser {
     const std::uint32_t ind = batch_.indicators.intern(indicator);
     for (std::size_t c = 0; c < lay_.columns; ++c)
       if (lay_.roles[c] == role::dimension) ids_[lay_.dimension_of[c]] = batch_.members.intern(text_of(fields[c], c));
-    const std::uint32_t series = series_of(ind);
-    batch_.series.push_back(series);
+    batch_.series.push_back(stage_series(ind));
     batch_.day.push_back(day->day_number());
     batch_.value.push_back(value);
     if (batch_.has_status) batch_.status.push_back(status);
@@ -575,24 +583,58 @@ class part_parser {
     return 0;
   }
 
-  std::uint32_t series_of(std::uint32_t ind) {
-    if (!cube_off_) {
-      // A dense array over (indicator, ordinal of the member in each dimension): measurement data has
-      // few members per dimension, so this fits in L2 where a hash table would miss the cache.
-      if ((ind >> ind_bits_) != 0) return grow_cube(ind);
+  /// The row's series, or while the cube is in use its cube index: resolve() turns those into series
+  /// ids later in a tight loop that prefetches, instead of waiting on one cache miss per row here.
+  std::uint32_t stage_series(std::uint32_t ind) {
+    for (;;) {
+      if (cube_off_) return packed_series_of(ind);
+      bool fits = (ind >> ind_bits_) == 0;
       std::size_t idx = ind;
       for (std::size_t k = 0; k < ids_.size(); ++k) {
-        std::vector<std::uint32_t>& ord = ordinal_[k];
-        if (ids_[k] >= ord.size()) ord.resize(batch_.members.size(), 0);
-        std::uint32_t o = ord[ids_[k]];
-        if (o == 0) o = ord[ids_[k]] = ++ordinals_[k];
-        if (((o - 1) >> dim_bits_[k]) != 0) return grow_cube(ind);
-        idx = (idx << dim_bits_[k]) | (o - 1);
+        const std::uint32_t o = ordinal(k, ids_[k]);
+        fits = fits && (o >> dim_bits_[k]) == 0;
+        idx = (idx << dim_bits_[k]) | o;
       }
-      std::uint32_t& slot = cube_[idx];
-      if (slot == detail::id_table::empty) slot = batch_.series_of(ind, ids_.data());
-      return slot;
+      if (fits) return static_cast<std::uint32_t>(idx);
+      resolve();
+      widen_cube();
     }
+  }
+
+  /// 0-based ordinal of a member within dimension k, numbering new ones.
+  std::uint32_t ordinal(std::size_t k, std::uint32_t member) {
+    std::vector<std::uint32_t>& ord = ordinal_[k];
+    if (member >= ord.size()) ord.resize(batch_.members.size(), 0);
+    if (ord[member] == 0) {
+      ord[member] = ++ordinals_[k];
+      member_of_ordinal_[k].push_back(member);
+    }
+    return ord[member] - 1;
+  }
+
+  /// Replaces the staged cube indices with series ids, numbering new series in row order.
+  void resolve() {
+    if (cube_off_) return;
+    std::uint32_t* col = batch_.series.data();
+    const std::size_t end = batch_.series.size();
+    constexpr std::size_t ahead = 16;
+    for (std::size_t j = resolved_; j < end; ++j) {
+      if (j + ahead < end) __builtin_prefetch(&cube_[col[j + ahead]]);
+      std::uint32_t& slot = cube_[col[j]];
+      if (slot == detail::id_table::empty) {
+        std::size_t idx = col[j];
+        for (std::size_t k = ids_.size(); k-- > 0;) {
+          decoded_[k] = member_of_ordinal_[k][idx & ((std::size_t{1} << dim_bits_[k]) - 1)];
+          idx >>= dim_bits_[k];
+        }
+        slot = batch_.series_of(static_cast<std::uint32_t>(idx), decoded_.data());
+      }
+      col[j] = slot;
+    }
+    resolved_ = end;
+  }
+
+  std::uint32_t packed_series_of(std::uint32_t ind) {
     const std::size_t nd = ids_.size();
     const unsigned bits = nd == 0 ? 32 : static_cast<unsigned>(32 / nd);
     std::uint64_t key = std::uint64_t{ind} << 32;
@@ -613,9 +655,9 @@ class part_parser {
     }
   }
 
-  /// Widens the cube to hold the current indicators and members (or gives it up when it would be
-  /// too large), re-files the known series, then looks the row's series up again.
-  std::uint32_t grow_cube(std::uint32_t ind) {
+  /// Widens the cube to hold the current indicators and members, or gives it up when it would be
+  /// too large, and re-files the known series. Staged rows must be resolved first.
+  void widen_cube() {
     auto bits_for = [](std::size_t n) {
       unsigned b = 0;
       while ((std::size_t{1} << b) < n) ++b;
@@ -624,10 +666,6 @@ class part_parser {
     ind_bits_ = std::max(ind_bits_, bits_for(batch_.indicators.size()));
     unsigned total = ind_bits_;
     for (std::size_t k = 0; k < ids_.size(); ++k) {
-      // Make sure the row's own members have ordinals before sizing.
-      std::vector<std::uint32_t>& ord = ordinal_[k];
-      if (ids_[k] >= ord.size()) ord.resize(batch_.members.size(), 0);
-      if (ord[ids_[k]] == 0) ord[ids_[k]] = ++ordinals_[k];
       dim_bits_[k] = std::max(dim_bits_[k], bits_for(ordinals_[k]));
       total += dim_bits_[k];
     }
@@ -635,17 +673,16 @@ class part_parser {
     if (total > max_bits) {
       cube_off_ = true;
       cube_ = {};
-      return series_of(ind);
+      return;
     }
     cube_.assign(std::size_t{1} << total, detail::id_table::empty);
     const std::size_t stride = ids_.size() + 1;
-    for (std::size_t s = 0; s * stride < batch_.series_keys.size(); ++s) {
-      const std::uint32_t* key = batch_.series_keys.data() + s * stride;
+    for (std::size_t sid = 0; sid * stride < batch_.series_keys.size(); ++sid) {
+      const std::uint32_t* key = batch_.series_keys.data() + sid * stride;
       std::size_t idx = key[0];
       for (std::size_t k = 0; k < ids_.size(); ++k) idx = (idx << dim_bits_[k]) | (ordinal_[k][key[k + 1]] - 1);
-      cube_[idx] = static_cast<std::uint32_t>(s);
+      cube_[idx] = static_cast<std::uint32_t>(sid);
     }
-    return series_of(ind);
   }
 
   static std::size_t mix(std::uint64_t x) noexcept {
@@ -693,6 +730,9 @@ class part_parser {
   std::vector<std::vector<std::uint32_t>> ordinal_;  // per dimension: member id -> 1 + ordinal (0: none yet)
   std::vector<std::uint32_t> ordinals_;              // per dimension: ordinals handed out
   std::vector<std::uint32_t> cube_;
+  std::vector<std::vector<std::uint32_t>> member_of_ordinal_;  // per dimension: ordinal -> member id
+  std::vector<std::uint32_t> decoded_;
+  std::size_t resolved_ = 0;  // rows before this hold series ids; after it (cube in use) cube indices
 };
 
 // ---- the whole ingest ------------------------------------------------------------------------

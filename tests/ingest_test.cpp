@@ -396,3 +396,25 @@ TEST(Ingest, ProgrammeRules) {
   ingest_csv(s, "indicator,date,region,value\njobs,2021-01-01,emmen,3\ndone,2021-01-01,,1\n", o);
   EXPECT_EQ(s.size(), 2u);
 }
+
+TEST(Ingest, ManyIndicatorsAndMembersLeaveTheDenseSeriesTable) {
+  // 5,000 indicators x 3,000 members need more than 2^22 series slots: the reader switches from
+  // its dense table to hashing mid-file. Every row must still read back as written.
+  std::string text = "indicator,date,m,value\n";
+  for (int i = 0; i < 30000; ++i)
+    text += "i" + std::to_string(i % 5000) + ",2021-01-01,m" + std::to_string(i * 7 % 3000) + "," + std::to_string(i) +
+            "\n";
+  for (unsigned threads : {1u, 3u}) {
+    measurement_store s;
+    auto o = named();
+    o.threads = threads;
+    ingest_csv(s, text, o);
+    ASSERT_EQ(s.size(), 30000u);
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      ASSERT_EQ(s.row(i).indicator, "i" + std::to_string(i % 5000));
+      ASSERT_EQ(s.coordinate(i, 0), "m" + std::to_string(i * 7 % 3000));
+      ASSERT_EQ(s.values()[i], static_cast<double>(i));
+    }
+    EXPECT_EQ(s.series_count(), 15000u);  // (i mod 5000, 7i mod 3000) repeats every lcm(5000, 3000) rows
+  }
+}
