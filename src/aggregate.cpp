@@ -181,6 +181,10 @@ struct group_cell {
 struct partition {
   std::unique_ptr<cell_index> idx;
   std::vector<cell> cells;
+  // Compact form for dense sum/min/max straight into groups: 9 bytes a cell instead of 16, which is
+  // what keeps a by-day query over millions of (group, day) cells small.
+  std::vector<double> values;
+  std::vector<std::uint8_t> present;
 };
 
 std::string dimension_list(const measurement_store& st) {
@@ -368,17 +372,51 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
       accumulate<O>(cs[c], vals[i], d);
     }
   };
-  auto run_pass = [&](op o, std::size_t nkeys, const std::vector<std::uint32_t>& key_of_series) {
+  auto pass_compact = [&]<op O>(partition& part, const std::vector<std::uint32_t>& key_of_series, std::uint32_t k0,
+                                std::uint32_t k1) {
+    const std::uint32_t width = k1 - k0;
+    double* vs = part.values.data();
+    std::uint8_t* pr = part.present.data();
+    constexpr std::size_t ahead = 32;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (table && i + 2 * ahead < n) {
+        __builtin_prefetch(&key_of_series[series[i + 2 * ahead]]);
+        const std::uint32_t k = key_of_series[series[i + ahead]];
+        const std::int32_t d = days_col[i + ahead];
+        if (k - k0 < width && d >= lo && d <= hi) __builtin_prefetch(&vs[part.idx->at(k, offset_of(d))], 1);
+      }
+      const std::uint32_t owner = key_of_series[series[i]];
+      if (owner - k0 >= width) continue;
+      if (filtered && (!visible(i) || (revisions && superseded(i)))) continue;
+      const std::size_t c = part.idx->at(owner, offset_of(days_col[i]));
+      if constexpr (O == op::sum) vs[c] += vals[i];
+      if constexpr (O == op::min) vs[c] = std::min(vs[c], vals[i]);
+      if constexpr (O == op::max) vs[c] = std::max(vs[c], vals[i]);
+      pr[c] = 1;
+    }
+  };
+  auto run_pass = [&](op o, std::size_t nkeys, const std::vector<std::uint32_t>& key_of_series, bool compact) {
     std::vector<partition> parts;
     const bool dense = cell_index(nkeys, nper, n).dense();
+    compact = compact && dense;
     const unsigned t = nkeys < threads ? 1u : threads;
     parts.resize(dense ? 1 : t);
     for (auto& part : parts) part.idx = std::make_unique<cell_index>(nkeys, nper, n);
-    if (dense) parts[0].cells.assign(parts[0].idx->size(), init_of(o));
+    if (compact) {
+      parts[0].values.assign(parts[0].idx->size(), init_of(o).v);
+      parts[0].present.assign(parts[0].idx->size(), 0);
+    } else if (dense) {
+      parts[0].cells.assign(parts[0].idx->size(), init_of(o));
+    }
     auto work = [&](unsigned k) {
       partition& part = parts[dense ? 0 : k];
       const auto k0 = static_cast<std::uint32_t>(nkeys * k / t);
       const auto k1 = static_cast<std::uint32_t>(nkeys * (k + 1) / t);
+      if (compact) {
+        if (o == op::sum) return pass_compact.template operator()<op::sum>(part, key_of_series, k0, k1);
+        if (o == op::min) return pass_compact.template operator()<op::min>(part, key_of_series, k0, k1);
+        return pass_compact.template operator()<op::max>(part, key_of_series, k0, k1);
+      }
       switch (o) {
         case op::sum:
           return pass_range.template operator()<op::sum>(*part.idx, part.cells, key_of_series, k0, k1);
@@ -454,11 +492,11 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
   cell_index group_idx(ngroups, nper, n);
   std::vector<group_cell> groups;
   if (direct) {
-    direct_parts = run_pass(t, ngroups, group_of);
+    direct_parts = run_pass(t, ngroups, group_of, t != op::count);
   } else {
     std::vector<std::uint32_t> identity(ns);
     std::iota(identity.begin(), identity.end(), 0u);
-    const std::vector<partition> per_series = run_pass(t, ns, identity);
+    const std::vector<partition> per_series = run_pass(t, ns, identity, false);
     const space_rule sr = q.space;
     const group_cell blank{
         {},
@@ -597,10 +635,17 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
     }
   };
   if (direct) {
-    for (const partition& part : direct_parts)
+    for (const partition& part : direct_parts) {
+      if (!part.present.empty()) {
+        gather(
+            *part.idx, part.present.size(), [&](std::size_t c) { return part.present[c] != 0; },
+            [&](std::size_t c) { return part.values[c]; });
+        continue;
+      }
       gather(
           *part.idx, part.cells.size(), [&](std::size_t c) { return c < part.cells.size() && part.cells[c].n != 0; },
           [&](std::size_t c) { return result_of(t, part.cells[c]); });
+    }
   } else {
     gather(
         group_idx, groups.size(), [&](std::size_t c) { return c < groups.size() && groups[c].n != 0; },
