@@ -46,7 +46,7 @@ struct compensated {
 class cell_index {
  public:
   cell_index(std::size_t keys, std::size_t periods, std::size_t rows)
-      : periods_(periods), dense_(keys * periods <= std::max<std::size_t>(rows * 2, std::size_t{1} << 20)) {
+      : periods_(periods), dense_(keys * periods <= std::max<std::size_t>(rows * 4, std::size_t{1} << 20)) {
     if (dense_) {
       size_ = keys * periods;
     } else {
