@@ -180,11 +180,11 @@ struct group_cell {
 /// hash-indexed set per thread.
 struct partition {
   std::unique_ptr<cell_index> idx;
-  std::vector<cell> cells;
+  detail::column<cell> cells;
   // Compact form for dense sum/min/max straight into groups: 9 bytes a cell instead of 16, which is
   // what keeps a by-day query over millions of (group, day) cells small.
-  std::vector<double> values;
-  std::vector<std::uint8_t> present;
+  detail::column<double> values;
+  detail::column<std::uint8_t> present;
 };
 
 std::string dimension_list(const measurement_store& st) {
@@ -348,8 +348,8 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
   unsigned threads = q.threads;
   if (threads == 0) threads = n < (std::size_t{1} << 20) ? 1u : std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
 
-  auto pass_range = [&]<op O>(cell_index& idx, std::vector<cell>& cs, const std::vector<std::uint32_t>& key_of_series,
-                              std::uint32_t k0, std::uint32_t k1) {
+  auto pass_range = [&]<op O>(cell_index& idx, detail::column<cell>& cs,
+                              const std::vector<std::uint32_t>& key_of_series, std::uint32_t k0, std::uint32_t k1) {
     const cell init = init_of(O);
     const std::uint32_t width = k1 - k0;
     // Cell updates are random: prefetch the cell a few dozen rows ahead (and the key a bit further),
@@ -403,10 +403,10 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
     parts.resize(dense ? 1 : t);
     for (auto& part : parts) part.idx = std::make_unique<cell_index>(nkeys, nper, n);
     if (compact) {
-      parts[0].values.assign(parts[0].idx->size(), init_of(o).v);
-      parts[0].present.assign(parts[0].idx->size(), 0);
+      parts[0].values.resize(parts[0].idx->size(), init_of(o).v);
+      parts[0].present.resize(parts[0].idx->size(), 0);
     } else if (dense) {
-      parts[0].cells.assign(parts[0].idx->size(), init_of(o));
+      parts[0].cells.resize(parts[0].idx->size(), init_of(o));
     }
     auto work = [&](unsigned k) {
       partition& part = parts[dense ? 0 : k];

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "regiokpi/calendar.hpp"
+#include "regiokpi/detail/column.hpp"
 #include "regiokpi/export.hpp"
 #include "regiokpi/rules.hpp"
 #include "regiokpi/store.hpp"
@@ -97,9 +98,10 @@ class aggregate_result {
   }
 
   std::vector<std::string> keys_;  // per group: indicator, then the group-by values
-  std::vector<std::uint32_t> group_;
-  std::vector<std::int32_t> period_index_;
-  std::vector<double> value_;
+  // Large results (a by-day query over millions of cells) live in huge-page columns.
+  detail::column<std::uint32_t> group_;
+  detail::column<std::int32_t> period_index_;
+  detail::column<double> value_;
 };
 
 /// Runs a query. Throws error(invalid_argument) for a group_by name that is not a dimension (nor,

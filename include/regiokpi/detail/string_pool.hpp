@@ -32,8 +32,18 @@ inline std::uint64_t hash_bytes(const char* p, std::size_t n) noexcept {
     p += 8;
     n -= 8;
   }
+  // The last 0..7 bytes by at most two overlapping loads (a byte-wise copy would stall on store
+  // forwarding when the word is read back).
   std::uint64_t w = 0;
-  if (n != 0) std::memcpy(&w, p, n);
+  if (n >= 4) {
+    std::uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    w = (std::uint64_t{a} << 32) | b;
+  } else if (n != 0) {
+    const auto u = [](char c) { return std::uint64_t{static_cast<unsigned char>(c)}; };
+    w = (u(p[0]) << 16) | (u(p[n >> 1]) << 8) | u(p[n - 1]);
+  }
   return mix(h ^ w ^ (n << 59));
 }
 
