@@ -10,6 +10,7 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "regiokpi/aggregate.hpp"
@@ -71,6 +72,16 @@ int guarded(F&& f) noexcept {
   } catch (...) {
     return fail(RK_E_INTERNAL, "internal error: unknown exception");
   }
+}
+
+/// An enum argument as the integer the caller stored. A C caller may pass any int, and loading a
+/// value outside the enumerators' range through the C++ enum type is undefined behaviour, so the
+/// bytes are read as the underlying type and range-checked before any enum-typed use.
+template <class E>
+long long raw_enum(const E& e) {
+  std::underlying_type_t<E> v;
+  std::memcpy(&v, &e, sizeof v);
+  return static_cast<long long>(v);
 }
 
 void require(bool ok, const char* what) {
@@ -540,9 +551,12 @@ int rk_aggregate(rk_result** out, const rk_store* store, const rk_query* q, cons
   return guarded([&] {
     require(out != nullptr && store != nullptr && q != nullptr, "rk_aggregate: NULL argument");
     require(q->version >= 1, "rk_query: version must be RK_QUERY_VERSION");
-    require(q->period >= RK_PERIOD_DAY && q->period <= RK_PERIOD_FINANCIAL_YEAR, "rk_query: unknown period type");
-    require(q->time_rule >= RK_TIME_SUM && q->time_rule <= RK_TIME_LAST, "rk_query: unknown time rule");
-    require(q->space_rule >= RK_SPACE_SUM && q->space_rule <= RK_SPACE_COVERAGE, "rk_query: unknown space rule");
+    require(raw_enum(q->period) >= RK_PERIOD_DAY && raw_enum(q->period) <= RK_PERIOD_FINANCIAL_YEAR,
+            "rk_query: unknown period type");
+    require(raw_enum(q->time_rule) >= RK_TIME_SUM && raw_enum(q->time_rule) <= RK_TIME_LAST,
+            "rk_query: unknown time rule");
+    require(raw_enum(q->space_rule) >= RK_SPACE_SUM && raw_enum(q->space_rule) <= RK_SPACE_COVERAGE,
+            "rk_query: unknown space rule");
     regiokpi::query cq;
     cq.indicators = strings_of(q->indicators, q->indicator_count, "rk_query: NULL indicator id");
     cq.period = static_cast<regiokpi::period_type>(q->period);
@@ -624,9 +638,9 @@ int rk_evaluate(rk_report** out, const rk_programme* programme, const rk_store* 
   return guarded([&] {
     require(out != nullptr && programme != nullptr && store != nullptr && o != nullptr, "rk_evaluate: NULL argument");
     require(o->version >= 1, "rk_evaluate_options: version must be RK_EVALUATE_OPTIONS_VERSION");
-    require(o->trajectory >= RK_TRAJECTORY_LINEAR && o->trajectory <= RK_TRAJECTORY_S_CURVE,
+    require(raw_enum(o->trajectory) >= RK_TRAJECTORY_LINEAR && raw_enum(o->trajectory) <= RK_TRAJECTORY_S_CURVE,
             "rk_evaluate_options: unknown trajectory");
-    require(o->series_period >= RK_PERIOD_DAY && o->series_period <= RK_PERIOD_FINANCIAL_YEAR,
+    require(raw_enum(o->series_period) >= RK_PERIOD_DAY && raw_enum(o->series_period) <= RK_PERIOD_FINANCIAL_YEAR,
             "rk_evaluate_options: unknown period type");
     regiokpi::evaluation_settings s;
     s.as_of = date_arg(o->as_of, "rk_evaluate_options: as_of is required");
@@ -692,7 +706,7 @@ int rk_report_render(char** text, size_t* length, const rk_report* r, rk_report_
   return guarded([&] {
     require(text != nullptr && r != nullptr, "rk_report_render: NULL argument");
     std::string s;
-    switch (format) {
+    switch (raw_enum(format)) {
       case RK_FORMAT_JSON:
         s = regiokpi::report_to_json(r->value);
         break;

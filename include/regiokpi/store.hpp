@@ -99,16 +99,18 @@ struct staged_batch {
     std::uint64_t h = hash_bytes(reinterpret_cast<const char*>(&indicator), sizeof indicator);
     if (stride > 1)
       h ^= hash_bytes(reinterpret_cast<const char*>(member_ids), (stride - 1) * sizeof(std::uint32_t)) * 31;
+    // member_ids + (stride - 1), not + stride - 1: without dimensions member_ids may be null, and
+    // null + 1 is undefined even when 1 is subtracted again (UBSan's pointer-overflow check).
     return series_table.find_or_insert(
         h,
         [&](std::uint32_t id) {
           const std::uint32_t* k = series_keys.data() + std::size_t{id} * stride;
-          return k[0] == indicator && std::equal(member_ids, member_ids + stride - 1, k + 1);
+          return k[0] == indicator && std::equal(member_ids, member_ids + (stride - 1), k + 1);
         },
         [&] {
           const auto id = static_cast<std::uint32_t>(series_keys.size() / stride);
           series_keys.push_back(indicator);
-          series_keys.insert(series_keys.end(), member_ids, member_ids + stride - 1);
+          series_keys.insert(series_keys.end(), member_ids, member_ids + (stride - 1));
           return id;
         });
   }

@@ -77,6 +77,23 @@ int trace(const char* call, int status) {
   return status;
 }
 
+/// With RK_FUZZ_TRACE set, prints an input text, escaped.
+void trace_text(const char* what, const std::string& text) {
+  static const bool on = std::getenv("RK_FUZZ_TRACE") != nullptr;
+  if (!on) return;
+  std::fprintf(stderr, "  %s: \"", what);
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\\' || c == '"')
+      std::fprintf(stderr, "\\%c", c);
+    else if (u >= 0x20 && u < 0x7f)
+      std::fputc(c, stderr);
+    else
+      std::fprintf(stderr, "\\x%02x", u);
+  }
+  std::fprintf(stderr, "\"\n");
+}
+
 bool documented_status(int s) { return s == RK_OK || (s <= -1 && s >= -8) || s == RK_E_INTERNAL; }
 
 /// Checks the promises every status-returning call makes.
@@ -319,6 +336,7 @@ void ingest(reader& in, state& st, arena& a) {
       csv = in.text(160);
       break;
   }
+  trace_text("csv", csv);
   rk_ingest_options o{};
   rk_ingest_options* opts = ingest_options(in, st, a, o);
   const std::size_t before = rk_store_size(store);
