@@ -138,7 +138,7 @@ void release_array(ArrowArray* a) {
 }
 
 void fill_column_array(ArrowArray* out, arrow_column& col) {
-  auto* p = new array_private;
+  auto p = std::make_unique<array_private>();  // freed if a column turns out too large
   const auto n = static_cast<std::int64_t>(col.size());
   p->buffers.push_back(nullptr);  // no validity bitmap: no nulls
   switch (col.kind) {
@@ -148,7 +148,6 @@ void fill_column_array(ArrowArray* out, arrow_column& col) {
       for (const auto& s : col.strings) {
         p->data += s;
         if (p->data.size() > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
-          delete p;
           throw regiokpi::error(regiokpi::errc::overflow, "Arrow export: a utf8 column exceeds 2 GiB");
         }
         p->offsets.push_back(static_cast<std::int32_t>(p->data.size()));
@@ -183,7 +182,7 @@ void fill_column_array(ArrowArray* out, arrow_column& col) {
   out->children = nullptr;
   out->dictionary = nullptr;
   out->release = release_array;
-  out->private_data = p;
+  out->private_data = p.release();
 }
 
 struct schema_private {
@@ -251,15 +250,18 @@ int stream_get_next(ArrowArrayStream* s, ArrowArray* out) {
     out->release = nullptr;  // end of stream
     return 0;
   }
+  array_private* top = nullptr;
   try {
-    auto* top = new array_private;
+    top = new array_private;
     top->buffers.push_back(nullptr);
+    top->children.reserve(p->columns.size());
     std::int64_t length = 0;
     for (auto& c : p->columns) {
-      auto* k = new ArrowArray;
+      // Owned by top before it is filled (release stays null until then), so a failure below (a utf8
+      // column over 2 GiB, no memory) frees every child already built instead of leaking them.
+      top->children.push_back(new ArrowArray{});
       length = static_cast<std::int64_t>(c.size());
-      fill_column_array(k, c);
-      top->children.push_back(k);
+      fill_column_array(top->children.back(), c);
     }
     out->length = length;
     out->null_count = 0;
@@ -274,8 +276,15 @@ int stream_get_next(ArrowArrayStream* s, ArrowArray* out) {
     p->delivered = true;
     return 0;
   } catch (const std::exception& e) {
+    if (top != nullptr) {
+      ArrowArray partial{};
+      partial.release = release_array;
+      partial.private_data = top;
+      release_array(&partial);
+    }
     p->error = e.what();
-    return 12;
+    const auto* rk = dynamic_cast<const regiokpi::error*>(&e);
+    return rk != nullptr && rk->code() == regiokpi::errc::overflow ? 75 : 12;  // EOVERFLOW, ENOMEM
   }
 }
 

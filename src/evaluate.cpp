@@ -191,6 +191,39 @@ programme_report evaluate_programme(const programme& prog, const measurement_sto
     for (auto& [id, rows] : part) plain[id] = std::move(rows);
   }
 
+  // Coverage and derived indicators need per-member rows (space rule sum, grouped by member columns).
+  // They too share one aggregate per (time rule, cumulative, group-by columns), whose rows name their
+  // indicator: one scan of the store per rule set instead of one per indicator (with 200 coverage
+  // indicators over 10 M rows, that was 95 % of the evaluation).
+  using shared_key = std::tuple<time_rule, bool, std::vector<std::string>>;
+  std::map<shared_key, std::vector<std::string>> shared_ids;
+  for (const indicator* i : all) {
+    if (i->space_rule == space_rule::coverage && i->coverage) {
+      const auto col = column_for(store, i->coverage->dimension, i->coverage->level);
+      if (col && prog.find_dimension(i->coverage->dimension))
+        shared_ids[{i->time_rule, i->cumulative, {*col}}].push_back(i->id);
+    } else if (i->formula) {
+      std::vector<std::string> cols;
+      for (const auto& b : i->breakdowns)
+        if (auto c = column_for(store, b.dimension, b.level)) cols.push_back(*c);
+      auto& ids = shared_ids[{i->time_rule, false, cols}];
+      ids.insert(ids.end(), i->formula->numerator.begin(), i->formula->numerator.end());
+      ids.insert(ids.end(), i->formula->denominator.begin(), i->formula->denominator.end());
+    }
+  }
+  std::map<shared_key, aggregate_result> shared;
+  for (auto& [key, ids] : shared_ids) {
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    query q = base_query();
+    q.indicators = ids;
+    q.time = std::get<0>(key);
+    q.space = space_rule::sum;
+    q.cumulative = std::get<1>(key);
+    q.group_by = std::get<2>(key);
+    shared.emplace(key, aggregate(store, q, &prog));
+  }
+
   std::size_t done = 0;
   for (const auto& pl : prog.pillars)
     for (const auto& g : pl.goals)
@@ -219,7 +252,7 @@ programme_report evaluate_programme(const programme& prog, const measurement_sto
               q.time = ind.time_rule;
               q.space = space_rule::sum;
               q.cumulative = ind.cumulative;
-              const member_series ms = carried_forward(aggregate(store, q, &prog), ind.id, 1);
+              const member_series ms = carried_forward(shared.at({ind.time_rule, ind.cumulative, {*col}}), ind.id, 1);
               const auto wanted = dim->members_at_level(ind.coverage->level);
               for (std::size_t pi = 0; pi < ms.periods.size(); ++pi) {
                 std::size_t met = 0;
@@ -281,18 +314,24 @@ programme_report evaluate_programme(const programme& prog, const measurement_sto
             q.space = space_rule::sum;
             for (const auto& b : ind.breakdowns)
               if (auto c = column_for(store, b.dimension, b.level)) q.group_by.push_back(*c);
-            const aggregate_result ar = aggregate(store, q, &prog);
+            const aggregate_result& ar = shared.at({ind.time_rule, false, q.group_by});
             // (period, member key) -> numerator, denominator
             std::map<std::int32_t, std::map<std::string, std::pair<double, double>>> cells;
             const auto is_num = [&](std::string_view id) {
               return std::find(ind.formula->numerator.begin(), ind.formula->numerator.end(), id) !=
                      ind.formula->numerator.end();
             };
+            const auto is_den = [&](std::string_view id) {
+              return std::find(ind.formula->denominator.begin(), ind.formula->denominator.end(), id) !=
+                     ind.formula->denominator.end();
+            };
             for (std::size_t i = 0; i < ar.size(); ++i) {
+              const bool numerator = is_num(ar.indicator(i));
+              if (!numerator && !is_den(ar.indicator(i))) continue;  // another indicator's row in the shared result
               std::string key;
               for (std::size_t k = 0; k < q.group_by.size(); ++k) key += std::string(ar.group_value(i, k)) + '\x1f';
               auto& c = cells[ar.period_index(i)][key];
-              (is_num(ar.indicator(i)) ? c.first : c.second) += ar.value(i);
+              (numerator ? c.first : c.second) += ar.value(i);
             }
             const bool ratio = !ind.formula->denominator.empty();
             double running = 0;
