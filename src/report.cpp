@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
@@ -110,22 +111,12 @@ std::string md_cell(std::string_view s) {
   return out;
 }
 
-std::string_view status_mark(progress_status s) {
-  switch (s) {
-    case progress_status::achieved:
-      return "achieved";
-    case progress_status::on_track:
-      return "on track";
-    case progress_status::at_risk:
-      return "AT RISK";
-    case progress_status::off_track:
-      return "OFF TRACK";
-    case progress_status::not_started:
-      return "not started";
-    case progress_status::no_data:
-      return "no data";
-  }
-  return "";
+/// The status for Markdown: the two that need attention in capitals, so they stand out in a table.
+std::string status_mark(progress_status s) {
+  std::string name(display_name(s));
+  if (s == progress_status::at_risk || s == progress_status::off_track)
+    for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return name;
 }
 
 /// A readable number: whole numbers without decimals, others with two (none from 100 up).

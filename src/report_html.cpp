@@ -35,26 +35,8 @@ std::string percent(const std::optional<double>& v) {
 
 std::string day(const std::optional<date>& d) { return d ? format_date(*d) : "&#8211;"; }
 
-std::string_view status_text(progress_status s) {
-  switch (s) {
-    case progress_status::achieved:
-      return "achieved";
-    case progress_status::on_track:
-      return "on track";
-    case progress_status::at_risk:
-      return "at risk";
-    case progress_status::off_track:
-      return "off track";
-    case progress_status::not_started:
-      return "not started";
-    case progress_status::no_data:
-      return "no data";
-  }
-  return "";
-}
-
 std::string badge(progress_status s) {
-  return fmt::format("<span class=\"badge {}\">{}</span>", to_string(s), status_text(s));
+  return fmt::format("<span class=\"badge {}\">{}</span>", to_string(s), display_name(s));
 }
 
 svg::time_series_chart chart_of(const indicator_report& ir, const programme_report& r) {
@@ -89,9 +71,9 @@ svg::time_series_chart chart_of(const indicator_report& ir, const programme_repo
   }
   c.as_of = r.as_of;
   c.status = std::string(to_string(ir.progress.status));
-  c.status_label = std::string(status_text(ir.progress.status));
+  c.status_label = std::string(display_name(ir.progress.status));
   c.description =
-      fmt::format("{}: status {}; actual {} against target {} by {}.", c.title, status_text(ir.progress.status),
+      fmt::format("{}: status {}; actual {} against target {} by {}.", c.title, display_name(ir.progress.status),
                   ir.progress.actual ? fmt::format("{:g}", *ir.progress.actual) : "unknown",
                   ir.progress.final_target ? fmt::format("{:g}", *ir.progress.final_target) : "none",
                   ir.progress.final_target_date ? format_date(*ir.progress.final_target_date) : "no date");

@@ -34,6 +34,13 @@ constexpr std::string_view to_string(progress_status s) noexcept {
   return names[static_cast<std::size_t>(s)];
 }
 
+/// The status as people read it: "achieved", "on track", "at risk", "off track", "not started", "no data".
+constexpr std::string_view display_name(progress_status s) noexcept {
+  constexpr std::array<std::string_view, 6> names{"achieved",  "on track",    "at risk",
+                                                  "off track", "not started", "no data"};
+  return names[static_cast<std::size_t>(s)];
+}
+
 /// The planned path from the baseline through the milestones to the target.
 /// linear: straight lines between consecutive points; stepwise: each milestone's value holds from its
 /// due date on; s_curve: slow start and finish between consecutive points (smoothstep 3f^2 - 2f^3).
