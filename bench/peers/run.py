@@ -231,8 +231,18 @@ def write_doc(a, engines, results, loads):
     w("engines, checks the checksums and rewrites this file. Arguments choose the sizes")
     w("(`bench/peers/run.sh 100000`); `REPEAT=5` changes the number of runs; `ENGINES=duckdb,pandas`")
     w("leaves engines out.")
+    # Sections after the marker (other benchmarks, written by hand with their commands) are kept.
+    marker = "<!-- Everything below this line is kept when bench/peers/run.py rewrites the file. -->"
+    kept = ""
+    if os.path.exists(a.output):
+        with open(a.output) as f:
+            old = f.read()
+        if marker in old:
+            kept = old[old.index(marker):]
     with open(a.output + ".tmp", "w") as f:
         f.write("\n".join(out) + "\n")
+        if kept:
+            f.write("\n" + kept)
     os.replace(a.output + ".tmp", a.output)
 
 
