@@ -579,6 +579,8 @@ int rk_aggregate(rk_result** out, const rk_store* store, const rk_query* q, cons
     if (q->as_recorded_on) cq.as_recorded_on = date_arg(q->as_recorded_on, "rk_query: as_recorded_on");
     if (q->weight_attribute) cq.weight_attribute = q->weight_attribute;
     cq.coverage_threshold = q->coverage_threshold;
+    // Fields appended in later versions are read only when the caller's struct has them.
+    if (q->version >= 2 && q->space_dimension) cq.space_dimension = q->space_dimension;
     auto r = std::make_unique<rk_result>();
     r->value = regiokpi::aggregate(store->value, cq, programme ? &programme->value : nullptr);
     const auto& v = r->value;

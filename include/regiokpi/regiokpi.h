@@ -200,7 +200,7 @@ RK_API int rk_store_export_arrow(const rk_store* store, struct ArrowArrayStream*
 
 typedef struct rk_result rk_result;
 
-#define RK_QUERY_VERSION 1
+#define RK_QUERY_VERSION 2 /* 2 added space_dimension */
 typedef struct rk_query {
   uint32_t version;                 /* RK_QUERY_VERSION */
   const char* const* indicators;    /* NULL or indicator_count ids; none means all */
@@ -217,6 +217,9 @@ typedef struct rk_query {
   const char* as_recorded_on;       /* NULL or "YYYY-MM-DD" */
   const char* weight_attribute;     /* weighted_avg: member attribute, e.g. "population" */
   double coverage_threshold;        /* coverage: a member counts at or above this */
+  /* version 2 */
+  const char* space_dimension;      /* weighted_avg/coverage: the dimension combined; NULL = the only one
+                                       not grouped by */
 } rk_query;
 
 /* Runs a query (docs/aggregation.md). programme may be NULL unless the query needs one. */

@@ -75,6 +75,16 @@ assert [r["status"] for r in crow] == [i["status"] for i in rep["indicators"]]
 print("report figures agree with an independent computation")
 PY
 
+# The progress bar is drawn on stderr only when stderr is a terminal: none here (a pipe), one under a pty.
+"$bin" report "$ex/programme.json" "$ex/measurements.csv" --as-of 2022-12-31 -o "$tmp/quiet.md" 2>"$tmp/quiet.err"
+[ ! -s "$tmp/quiet.err" ] || fail "stderr is not a terminal, yet something was printed: $(cat "$tmp/quiet.err")"
+if command -v script >/dev/null; then
+  script -qec "'$bin' report '$ex/programme.json' '$ex/measurements.csv' --as-of 2022-12-31 -o '$tmp/tty.md'" /dev/null \
+    >"$tmp/tty.out" </dev/null
+  grep -q "evaluating" "$tmp/tty.out" || fail "no progress bar on a terminal"
+  cmp -s "$tmp/tty.md" "$tmp/quiet.md" || fail "the report differs with a progress bar"
+fi
+
 # Markdown: one section per pillar.
 for p in WERKEN WONEN WELZIJN; do grep -q "^## $p" "$tmp/r.md" || fail "no $p section in Markdown"; done
 
