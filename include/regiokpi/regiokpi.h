@@ -97,9 +97,18 @@ typedef enum rk_status {
   RK_STATUS_NO_DATA = 5
 } rk_status;
 
-typedef enum rk_trajectory { RK_TRAJECTORY_LINEAR = 0, RK_TRAJECTORY_STEPWISE = 1, RK_TRAJECTORY_S_CURVE = 2 } rk_trajectory;
+typedef enum rk_trajectory {
+  RK_TRAJECTORY_LINEAR = 0,
+  RK_TRAJECTORY_STEPWISE = 1,
+  RK_TRAJECTORY_S_CURVE = 2
+} rk_trajectory;
 
-typedef enum rk_report_format { RK_FORMAT_JSON = 0, RK_FORMAT_CSV = 1, RK_FORMAT_MARKDOWN = 2, RK_FORMAT_HTML = 3 } rk_report_format;
+typedef enum rk_report_format {
+  RK_FORMAT_JSON = 0,
+  RK_FORMAT_CSV = 1,
+  RK_FORMAT_MARKDOWN = 2,
+  RK_FORMAT_HTML = 3
+} rk_report_format;
 
 /* ---- library ----------------------------------------------------------------------------------- */
 
@@ -165,10 +174,10 @@ RK_API size_t rk_store_size(const rk_store* store);
 
 #define RK_INGEST_OPTIONS_VERSION 1
 typedef struct rk_ingest_options {
-  uint32_t version;                /* RK_INGEST_OPTIONS_VERSION */
-  const rk_programme* programme;   /* optional: validate indicators, members and values against it */
-  const char* source_name;         /* optional: names the input in messages */
-  size_t max_errors;               /* 0: the library default (100) */
+  uint32_t version;              /* RK_INGEST_OPTIONS_VERSION */
+  const rk_programme* programme; /* optional: validate indicators, members and values against it */
+  const char* source_name;       /* optional: names the input in messages */
+  size_t max_errors;             /* 0: the library default (100) */
 } rk_ingest_options;
 
 /* Ingests CSV measurements (docs/measurements-format.md), all or nothing: on failure the store is
@@ -179,12 +188,12 @@ RK_API int rk_store_ingest_csv(rk_store* store, const char* text, size_t length,
 /* One measurement for rk_store_append. Strings are copied. */
 typedef struct rk_measurement {
   const char* indicator;
-  const char* date;                /* "YYYY-MM-DD" */
-  const char* const* coordinates;  /* one member per dimension passed to rk_store_append */
+  const char* date;               /* "YYYY-MM-DD" */
+  const char* const* coordinates; /* one member per dimension passed to rk_store_append */
   double value;
-  const char* status;              /* NULL, "provisional", "final" or "estimated" */
-  const char* source;              /* NULL or a source text */
-  const char* recorded_at;         /* NULL or "YYYY-MM-DD" */
+  const char* status;      /* NULL, "provisional", "final" or "estimated" */
+  const char* source;      /* NULL or a source text */
+  const char* recorded_at; /* NULL or "YYYY-MM-DD" */
   uint32_t revision;
 } rk_measurement;
 
@@ -202,24 +211,24 @@ typedef struct rk_result rk_result;
 
 #define RK_QUERY_VERSION 2 /* 2 added space_dimension */
 typedef struct rk_query {
-  uint32_t version;                 /* RK_QUERY_VERSION */
-  const char* const* indicators;    /* NULL or indicator_count ids; none means all */
+  uint32_t version;              /* RK_QUERY_VERSION */
+  const char* const* indicators; /* NULL or indicator_count ids; none means all */
   size_t indicator_count;
   rk_period_type period;
-  int fy_first_month;               /* 1..12; 0 means 1 */
-  const char* from;                 /* NULL or "YYYY-MM-DD" (included) */
-  const char* to;                   /* NULL or "YYYY-MM-DD" (included) */
-  const char* const* group_by;      /* dimension (or, with a programme, hierarchy level) names */
+  int fy_first_month;          /* 1..12; 0 means 1 */
+  const char* from;            /* NULL or "YYYY-MM-DD" (included) */
+  const char* to;              /* NULL or "YYYY-MM-DD" (included) */
+  const char* const* group_by; /* dimension (or, with a programme, hierarchy level) names */
   size_t group_by_count;
   rk_time_rule time_rule;
   rk_space_rule space_rule;
-  int cumulative;                   /* non-zero: running total per group */
-  const char* as_recorded_on;       /* NULL or "YYYY-MM-DD" */
-  const char* weight_attribute;     /* weighted_avg: member attribute, e.g. "population" */
-  double coverage_threshold;        /* coverage: a member counts at or above this */
+  int cumulative;               /* non-zero: running total per group */
+  const char* as_recorded_on;   /* NULL or "YYYY-MM-DD" */
+  const char* weight_attribute; /* weighted_avg: member attribute, e.g. "population" */
+  double coverage_threshold;    /* coverage: a member counts at or above this */
   /* version 2 */
-  const char* space_dimension;      /* weighted_avg/coverage: the dimension combined; NULL = the only one
-                                       not grouped by */
+  const char* space_dimension; /* weighted_avg/coverage: the dimension combined; NULL = the only one
+                                  not grouped by */
 } rk_query;
 
 /* Runs a query (docs/aggregation.md). programme may be NULL unless the query needs one. */
@@ -231,8 +240,8 @@ RK_API size_t rk_result_group_by_count(const rk_result* result);
 /* One result row; the strings are borrowed from the result. */
 typedef struct rk_result_row {
   const char* indicator;
-  const char* period;        /* label: "2021-Q3" */
-  int32_t period_first_day;  /* day number of the period's first day */
+  const char* period;       /* label: "2021-Q3" */
+  int32_t period_first_day; /* day number of the period's first day */
   double value;
 } rk_result_row;
 
@@ -249,12 +258,12 @@ typedef struct rk_report rk_report;
 
 #define RK_EVALUATE_OPTIONS_VERSION 1
 typedef struct rk_evaluate_options {
-  uint32_t version;            /* RK_EVALUATE_OPTIONS_VERSION */
-  const char* as_of;           /* "YYYY-MM-DD", required */
-  const char* as_recorded_on;  /* NULL or "YYYY-MM-DD" */
+  uint32_t version;           /* RK_EVALUATE_OPTIONS_VERSION */
+  const char* as_of;          /* "YYYY-MM-DD", required */
+  const char* as_recorded_on; /* NULL or "YYYY-MM-DD" */
   rk_trajectory trajectory;
   rk_period_type series_period; /* RK_PERIOD_QUARTER is the usual choice */
-  double forecast_level;       /* 0: 0.9 */
+  double forecast_level;        /* 0: 0.9 */
 } rk_evaluate_options;
 
 /* Evaluates every indicator of the programme on as_of and rolls the results up (docs/progress.md). */
@@ -270,19 +279,19 @@ typedef struct rk_indicator_progress {
   const char* unit;
   double actual;
   double baseline;
-  double target;          /* the next target on or after as_of (else the final one) */
-  int32_t target_day;     /* its due date, as a day number */
+  double target;      /* the next target on or after as_of (else the final one) */
+  int32_t target_day; /* its due date, as a day number */
   double final_target;
-  double achievement;     /* (actual - baseline) / (target - baseline) */
+  double achievement; /* (actual - baseline) / (target - baseline) */
   double final_achievement;
-  double expected;        /* on the planned trajectory at as_of */
-  double gap;             /* actual - expected, positive = ahead of plan */
+  double expected; /* on the planned trajectory at as_of */
+  double gap;      /* actual - expected, positive = ahead of plan */
   rk_status status;
-  double forecast_value;  /* projected at the final target date */
+  double forecast_value; /* projected at the final target date */
   double forecast_low;
   double forecast_high;
   int32_t forecast_eta_day;
-  int64_t coverage_met;   /* -1 when not a coverage indicator */
+  int64_t coverage_met; /* -1 when not a coverage indicator */
   int64_t coverage_total;
 } rk_indicator_progress;
 
