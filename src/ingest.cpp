@@ -639,7 +639,8 @@ class part_parser {
     const unsigned bits = nd == 0 ? 32 : static_cast<unsigned>(32 / nd);
     std::uint64_t key = std::uint64_t{ind} << 32;
     for (std::size_t k = 0; k < nd; ++k) {
-      if (bits == 0 || (ids_[k] >> bits) != 0) return batch_.series_of(ind, ids_.data());  // does not pack
+      // (a shift by 32, with one dimension, would be undefined: every id fits then)
+      if (bits == 0 || (bits < 32 && (ids_[k] >> bits) != 0)) return batch_.series_of(ind, ids_.data());
       key |= std::uint64_t{ids_[k]} << (bits * k);
     }
     if ((packed_count_ + 1) * 2 > packed_.size()) grow_packed();

@@ -4,10 +4,11 @@ set -euo pipefail
 bin=$1
 fail() { echo "FAIL: $*" >&2; exit 1; }
 [ "$("$bin" --version)" = "regiokpi 0.1.0" ] || fail "--version printed: $("$bin" --version)"
-"$bin" --help | grep -q "Subcommands:" || fail "--help lists no subcommands"
+help=$("$bin" --help)
+grep -q "Subcommands:" <<<"$help" || fail "--help lists no subcommands"
 for sub in validate aggregate report allocate; do
-  "$bin" --help | grep -q "^  $sub " || fail "--help does not list $sub"
-  "$bin" "$sub" --help | grep -q "Usage:" || fail "$sub --help"
+  grep -q "^  $sub " <<<"$help" || fail "--help does not list $sub"
+  grep -q "Usage:" <<<"$("$bin" "$sub" --help)" || fail "$sub --help"
 done
 set +e
 "$bin" frobnicate >/dev/null 2>&1; rc=$?

@@ -17,7 +17,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 command -v node >/dev/null || { echo "SKIPPED: node is not installed"; exit 0; }
 command -v python3 >/dev/null || { echo "SKIPPED: python3 (used to compare the results) is not installed"; exit 0; }
 [ -f "$lib" ] || { echo "SKIPPED: no shared library at $lib (target regiokpi_shared_check, Linux builds only)"; exit 0; }
-if nm -D "$lib" 2>/dev/null | grep -q -E '__(asan|tsan|msan)_init'; then
+# (grep -q would close the pipe early; with pipefail nm's SIGPIPE would then read as "no match")
+if nm -D "$lib" 2>/dev/null | grep -E '__(asan|tsan|msan)_init' >/dev/null; then
   echo "SKIPPED: $lib is built with a sanitizer; its runtime cannot be loaded into node"
   exit 0
 fi
