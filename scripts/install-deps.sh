@@ -12,9 +12,13 @@ pkgs=(g++ cmake ninja-build make pkg-config git ca-certificates
 case "$what" in
   build) ;;
   test) pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-jsonschema chromium) ;;
-  bench) pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-jsonschema python3-pandas nodejs npm time) ;;
+  bench) pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-jsonschema python3-pandas time) ;;
   *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac
+
+# Node.js (for the DuckDB differential and Arrow tests and the koffi consumer, which fetch their npm
+# packages themselves): Debian's when there is no node at all; a newer one already on the PATH is kept.
+if [ "$what" != build ] && ! command -v node >/dev/null; then pkgs+=(nodejs npm); fi
 
 missing=()
 for p in "${pkgs[@]}"; do
