@@ -17,10 +17,11 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 command -v node >/dev/null || { echo "SKIPPED: node is not installed"; exit 0; }
 command -v python3 >/dev/null || { echo "SKIPPED: python3 (used to compare the results) is not installed"; exit 0; }
 [ -f "$lib" ] || { echo "SKIPPED: no shared library at $lib (target regiokpi_shared_check, Linux builds only)"; exit 0; }
-# (grep -q would close the pipe early; with pipefail nm's SIGPIPE would then read as "no match")
+# A sanitizer build's library cannot be hosted by koffi, which calls C on a stack of its own that
+# AddressSanitizer cannot follow through a C++ throw; such a build makes a plain copy for this test.
 if nm -D "$lib" 2>/dev/null | grep -E '__(asan|tsan|msan)_init' >/dev/null; then
-  echo "SKIPPED: $lib is built with a sanitizer; its runtime cannot be loaded into node"
-  exit 0
+  lib=$(dirname "$bin")/tests/libregiokpi_shared_plain.so
+  [ -f "$lib" ] || fail "sanitized build without the plain library $lib (target regiokpi_shared_plain)"
 fi
 if ! (cd "$app" && node -e "require('koffi')") >/dev/null 2>&1; then
   command -v npm >/dev/null || { echo "SKIPPED: koffi is not installed and npm is missing"; exit 0; }

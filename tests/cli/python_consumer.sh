@@ -15,12 +15,9 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 command -v python3 >/dev/null || { echo "SKIPPED: python3 is not installed"; exit 0; }
 [ -f "$lib" ] || { echo "SKIPPED: no shared library at $lib (target regiokpi_shared_check, Linux builds only)"; exit 0; }
-# A sanitizer build's library needs its runtime loaded first, which a plain python3 does not do.
-# (grep -q would close the pipe early; with pipefail nm's SIGPIPE would then read as "no match")
-if nm -D "$lib" 2>/dev/null | grep -E '__(asan|tsan|msan)_init' >/dev/null; then
-  echo "SKIPPED: $lib is built with a sanitizer; its runtime cannot be loaded into python3"
-  exit 0
-fi
+# A sanitizer build's library needs its runtime preloaded into python3 (tests/cli/lib/preload.sh).
+. "$src/tests/cli/lib/preload.sh"
+rk_preload_sanitizers "$lib"
 
 "$bin" report "$ex/programme.json" "$ex/measurements.csv" --as-of 2022-12-31 --format json -o "$tmp/cpp.json"
 python3 "$src/examples/python/status_table.py" "$lib" --json >"$tmp/py.json"
