@@ -114,7 +114,9 @@ struct cell {
   std::int32_t day;
 };
 
-enum class op : std::uint8_t { sum, count, min, max, first, last, avg };
+/// carry is time_rule::last: like last, but rows before the query's range count too (they all fall
+/// into its first period), and each series' value is then carried through later periods.
+enum class op : std::uint8_t { sum, count, min, max, first, last, avg, carry };
 
 op op_of(time_rule r) {
   switch (r) {
@@ -131,6 +133,8 @@ op op_of(time_rule r) {
     case time_rule::first:
       return op::first;
     case time_rule::last:
+      return op::carry;
+    case time_rule::last_in_period:
       return op::last;
   }
   return op::sum;
@@ -154,7 +158,7 @@ inline void accumulate(cell& c, double v, std::int32_t d) {
   } else if constexpr (O == op::first) {
     // A later row replaces the kept one only with a strictly earlier date.
     if (c.n == 0 || d < c.day) c.v = v, c.day = d;
-  } else if constexpr (O == op::last) {
+  } else if constexpr (O == op::last || O == op::carry) {
     // A later row with an equal or later date wins.
     if (c.n == 0 || d >= c.day) c.v = v, c.day = d;
   }
@@ -199,6 +203,50 @@ struct group_column {
   std::size_t dimension;
   std::vector<std::uint32_t> mapped;  // store member id -> value id in the query's value pool (empty: as is)
 };
+
+/// time_rule::last after the pass: each series' value carried from its first period with a value
+/// (the range's first period when it was reported before the range) through the period of its
+/// indicator's latest row inside the range, and handed to fold(series, period offset, value) in
+/// (series, period) order. One step per series and period carried: linear in the output of the
+/// time step, with no rescan of the rows.
+template <class Fold>
+void carry_forward(const std::vector<partition>& per_series, const measurement_store& st, std::int32_t lo,
+                   Fold&& fold) {
+  struct kept {
+    std::uint32_t series, offset;
+    double value;
+  };
+  std::vector<kept> cells;
+  // The period offset of each indicator's latest row inside the range (a cell whose kept date lies
+  // before the range holds only values carried in); -1: none, the indicator gets no rows.
+  std::vector<std::int64_t> end(st.indicator_count(), -1);
+  bool sorted = per_series.size() == 1 && per_series[0].idx->dense();
+  for (const partition& part : per_series)
+    for (std::size_t c = 0; c < part.idx->size(); ++c) {
+      const cell& sc = part.cells[c];
+      if (sc.n == 0) continue;
+      const auto [s, off] = part.idx->key_of(c);
+      cells.push_back({s, off, sc.v});
+      if (sc.day >= lo) {
+        std::int64_t& e = end[st.series_indicator(s)];
+        e = std::max<std::int64_t>(e, off);
+      }
+    }
+  if (!sorted)
+    std::sort(cells.begin(), cells.end(), [](const kept& a, const kept& b) {
+      return a.series != b.series ? a.series < b.series : a.offset < b.offset;
+    });
+  for (std::size_t i = 0; i < cells.size();) {
+    const std::uint32_t s = cells[i].series;
+    const std::int64_t last = end[st.series_indicator(s)];
+    double v = cells[i].value;
+    for (std::int64_t off = cells[i].offset; off <= last; ++off) {
+      if (i < cells.size() && cells[i].series == s && cells[i].offset == off) v = cells[i++].value;
+      fold(s, static_cast<std::uint32_t>(off), v);
+    }
+    while (i < cells.size() && cells[i].series == s) ++i;  // (none: the end is the latest offset)
+  }
+}
 
 }  // namespace
 
@@ -316,12 +364,16 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
   const auto days_col = st.day_numbers();
   const auto vals = st.values();
   const std::size_t n = st.size();
+  const op t = op_of(q.time);
+  // Carry-forward takes each series' latest value on or before a period's end, so rows before the
+  // range count (into its first period); only the range's end bounds it.
+  const std::int32_t visible_lo = t == op::carry ? std::numeric_limits<std::int32_t>::min() : lo;
   const bool by_recording = q.as_recorded_on && st.has_recorded_at();
   const std::int32_t recorded_limit = q.as_recorded_on ? q.as_recorded_on->day_number() : 0;
   const auto recorded = st.recorded_days();
   auto visible = [&](std::size_t i) {
     const std::int32_t d = days_col[i];
-    if (d < lo || d > hi || group_of[series[i]] == none) return false;
+    if (d < visible_lo || d > hi || group_of[series[i]] == none) return false;
     if (by_recording && recorded[i] != detail::no_day && recorded[i] > recorded_limit) return false;
     return true;
   };
@@ -340,7 +392,7 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
     const auto it = top_revision.find((std::uint64_t{series[i]} << 32) | static_cast<std::uint32_t>(days_col[i]));
     return it != top_revision.end() && revs[i] < it->second;
   };
-  const bool filtered = by_recording || revisions || lo > st.min_day() || hi < st.max_day() ||
+  const bool filtered = by_recording || revisions || visible_lo > st.min_day() || hi < st.max_day() ||
                         std::find(group_of.begin(), group_of.end(), none) != group_of.end();
 
   // Threads split the key space (groups or series), each scanning every row in input order and
@@ -367,7 +419,11 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
       if (owner - k0 >= width) continue;  // another thread's key, or none
       if (filtered && (!visible(i) || (revisions && superseded(i)))) continue;
       const std::int32_t d = days_col[i];
-      const std::size_t c = idx.at(owner, offset_of(d));
+      std::size_t c;
+      if constexpr (O == op::carry)
+        c = idx.at(owner, d < lo ? 0 : offset_of(d));
+      else
+        c = idx.at(owner, offset_of(d));
       if (!idx.dense() && c >= cs.size()) cs.resize(std::max(c + 1, cs.size() * 2), init);
       accumulate<O>(cs[c], vals[i], d);
     }
@@ -399,8 +455,8 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
     std::vector<partition> parts;
     const bool dense = cell_index(nkeys, nper, n).dense();
     compact = compact && dense;
-    const unsigned t = nkeys < threads ? 1u : threads;
-    parts.resize(dense ? 1 : t);
+    const unsigned nt = nkeys < threads ? 1u : threads;
+    parts.resize(dense ? 1 : nt);
     for (auto& part : parts) part.idx = std::make_unique<cell_index>(nkeys, nper, n);
     if (compact) {
       parts[0].values.resize(parts[0].idx->size(), init_of(o).v);
@@ -410,8 +466,8 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
     }
     auto work = [&](unsigned k) {
       partition& part = parts[dense ? 0 : k];
-      const auto k0 = static_cast<std::uint32_t>(nkeys * k / t);
-      const auto k1 = static_cast<std::uint32_t>(nkeys * (k + 1) / t);
+      const auto k0 = static_cast<std::uint32_t>(nkeys * k / nt);
+      const auto k1 = static_cast<std::uint32_t>(nkeys * (k + 1) / nt);
       if (compact) {
         if (o == op::sum) return pass_compact.template operator()<op::sum>(part, key_of_series, k0, k1);
         if (o == op::min) return pass_compact.template operator()<op::min>(part, key_of_series, k0, k1);
@@ -432,12 +488,14 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
           return pass_range.template operator()<op::first>(*part.idx, part.cells, key_of_series, k0, k1);
         case op::last:
           return pass_range.template operator()<op::last>(*part.idx, part.cells, key_of_series, k0, k1);
+        case op::carry:
+          return pass_range.template operator()<op::carry>(*part.idx, part.cells, key_of_series, k0, k1);
       }
     };
     std::vector<std::thread> pool;
     std::exception_ptr failure;
     std::mutex failure_mutex;
-    for (unsigned k = 1; k < t; ++k)
+    for (unsigned k = 1; k < nt; ++k)
       pool.emplace_back([&, k] {
         try {
           work(k);
@@ -484,7 +542,6 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
   }
 
   // ---- compute ---------------------------------------------------------------------------------
-  const op t = op_of(q.time);
   // When the rules compose, rows go straight into (group, period) cells.
   const bool direct = (q.space == space_rule::sum && (t == op::sum || t == op::count)) ||
                       (q.space == space_rule::min && t == op::min) || (q.space == space_rule::max && t == op::max);
@@ -520,41 +577,46 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
                                 : "is not a member of the programme's dimension"});
       return weight_cache[k] = w.value_or(0);
     };
-    for (const partition& part : per_series) {
-      for (std::size_t c = 0; c < part.idx->size(); ++c) {
-        const cell& sc = part.cells[c];
-        if (sc.n == 0) continue;
-        const auto [s, off] = part.idx->key_of(c);
-        const std::uint32_t g = group_of[s];
-        const double r = result_of(t, sc);
-        const std::size_t o = group_idx.at(g, off);
-        if (o >= groups.size()) groups.resize(std::max(o + 1, groups.size() * 2), blank);
-        group_cell& gc = groups[o];
-        ++gc.n;
-        switch (sr) {
-          case space_rule::sum:
-          case space_rule::avg:
-            gc.sum.add(r);
-            break;
-          case space_rule::min:
-            gc.extreme = std::min(gc.extreme, r);
-            break;
-          case space_rule::max:
-            gc.extreme = std::max(gc.extreme, r);
-            break;
-          case space_rule::count:
-            break;
-          case space_rule::weighted_avg: {
-            const double w = weight(s, off);
-            gc.sum.add(w * r);
-            gc.aux += w;
-            break;
-          }
-          case space_rule::coverage:
-            if (r >= q.coverage_threshold) gc.aux += 1;
-            break;
+    auto fold = [&](std::uint32_t s, std::uint32_t off, double r) {
+      const std::uint32_t g = group_of[s];
+      const std::size_t o = group_idx.at(g, off);
+      if (o >= groups.size()) groups.resize(std::max(o + 1, groups.size() * 2), blank);
+      group_cell& gc = groups[o];
+      ++gc.n;
+      switch (sr) {
+        case space_rule::sum:
+        case space_rule::avg:
+          gc.sum.add(r);
+          break;
+        case space_rule::min:
+          gc.extreme = std::min(gc.extreme, r);
+          break;
+        case space_rule::max:
+          gc.extreme = std::max(gc.extreme, r);
+          break;
+        case space_rule::count:
+          break;
+        case space_rule::weighted_avg: {
+          const double w = weight(s, off);
+          gc.sum.add(w * r);
+          gc.aux += w;
+          break;
         }
+        case space_rule::coverage:
+          if (r >= q.coverage_threshold) gc.aux += 1;
+          break;
       }
+    };
+    if (t == op::carry) {
+      carry_forward(per_series, st, lo, fold);
+    } else {
+      for (const partition& part : per_series)
+        for (std::size_t c = 0; c < part.idx->size(); ++c) {
+          const cell& sc = part.cells[c];
+          if (sc.n == 0) continue;
+          const auto [s, off] = part.idx->key_of(c);
+          fold(s, off, result_of(t, sc));
+        }
     }
     if (!problems.empty()) throw error(errc::validation_error, std::move(problems));
   }

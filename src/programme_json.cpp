@@ -446,8 +446,8 @@ constexpr std::array all_directions{direction::increase, direction::decrease, di
 constexpr std::array all_bases{target_basis::absolute, target_basis::change, target_basis::percent_change};
 constexpr std::array all_target_kinds{target_kind::target, target_kind::milestone};
 constexpr std::array all_dimension_kinds{dimension_kind::hierarchy, dimension_kind::category};
-constexpr std::array all_time_rules{time_rule::sum,   time_rule::avg,   time_rule::min, time_rule::max,
-                                    time_rule::count, time_rule::first, time_rule::last};
+constexpr std::array all_time_rules{time_rule::sum,   time_rule::avg,   time_rule::min,  time_rule::max,
+                                    time_rule::count, time_rule::first, time_rule::last, time_rule::last_in_period};
 constexpr std::array all_contribution_kinds{contribution_kind::fixed, contribution_kind::share,
                                             contribution_kind::remainder};
 constexpr std::array all_roundings{rounding::half_even, rounding::half_away_from_zero, rounding::toward_zero};

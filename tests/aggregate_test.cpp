@@ -75,9 +75,12 @@ TEST(Aggregate, EveryTimeRuleThenSum) {
               ElementsAre("homes|2021-Q2|4", "jobs|2021-Q1|35", "jobs|2021-Q2|1"));
   EXPECT_THAT(run(s, quarterly(time_rule::count, space_rule::sum)),
               ElementsAre("homes|2021-Q2|1", "jobs|2021-Q1|6", "jobs|2021-Q2|1"));
-  // last: 8 (row 3 beats row 2 on the same date) + 2 + 10.
-  EXPECT_THAT(run(s, quarterly(time_rule::last, space_rule::sum)),
+  // last_in_period: 8 (row 3 beats row 2 on the same date) + 2 + 10; in Q2 only Assen/zorg reported.
+  EXPECT_THAT(run(s, quarterly(time_rule::last_in_period, space_rule::sum)),
               ElementsAre("homes|2021-Q2|4", "jobs|2021-Q1|20", "jobs|2021-Q2|1"));
+  // last carries forward: Q1 as above; Q2 Emmen/zorg keeps 8, Emmen/bouw keeps 2, Assen/zorg 1: 11.
+  EXPECT_THAT(run(s, quarterly(time_rule::last, space_rule::sum)),
+              ElementsAre("homes|2021-Q2|4", "jobs|2021-Q1|20", "jobs|2021-Q2|11"));
   // first: 5 (row 1 beats row 7 on the same date) + 2 + 10.
   EXPECT_THAT(run(s, quarterly(time_rule::first, space_rule::sum)),
               ElementsAre("homes|2021-Q2|4", "jobs|2021-Q1|17", "jobs|2021-Q2|1"));
@@ -92,14 +95,14 @@ TEST(Aggregate, EveryTimeRuleThenSum) {
 
 TEST(Aggregate, EverySpaceRule) {
   const auto s = load(hand_csv);
-  // Time rule last gives Q1 results 8, 2, 10 for the three series.
-  EXPECT_THAT(run(s, quarterly(time_rule::last, space_rule::avg)),
+  // Time rule last_in_period gives Q1 results 8, 2, 10 for the three series.
+  EXPECT_THAT(run(s, quarterly(time_rule::last_in_period, space_rule::avg)),
               ElementsAre("homes|2021-Q2|4", "jobs|2021-Q1|6.66666666666667", "jobs|2021-Q2|1"));
-  EXPECT_THAT(run(s, quarterly(time_rule::last, space_rule::min)),
+  EXPECT_THAT(run(s, quarterly(time_rule::last_in_period, space_rule::min)),
               ElementsAre("homes|2021-Q2|4", "jobs|2021-Q1|2", "jobs|2021-Q2|1"));
-  EXPECT_THAT(run(s, quarterly(time_rule::last, space_rule::max)),
+  EXPECT_THAT(run(s, quarterly(time_rule::last_in_period, space_rule::max)),
               ElementsAre("homes|2021-Q2|4", "jobs|2021-Q1|10", "jobs|2021-Q2|1"));
-  EXPECT_THAT(run(s, quarterly(time_rule::last, space_rule::count)),
+  EXPECT_THAT(run(s, quarterly(time_rule::last_in_period, space_rule::count)),
               ElementsAre("homes|2021-Q2|1", "jobs|2021-Q1|3", "jobs|2021-Q2|1"));
   // The direct paths (rules that compose) agree with the hand values too.
   EXPECT_THAT(run(s, quarterly(time_rule::min, space_rule::min)),
@@ -114,7 +117,7 @@ TEST(Aggregate, EverySpaceRule) {
 TEST(Aggregate, GroupByKeepsDimensionsInByteOrder) {
   const auto s = load(hand_csv);
   EXPECT_THAT(
-      run(s, quarterly(time_rule::last, space_rule::sum, {"municipality"})),
+      run(s, quarterly(time_rule::last_in_period, space_rule::sum, {"municipality"})),
       ElementsAre("homes|Assen|2021-Q2|4", "jobs|Assen|2021-Q1|10", "jobs|Assen|2021-Q2|1", "jobs|Emmen|2021-Q1|10"));
   EXPECT_THAT(run(s, quarterly(time_rule::sum, space_rule::sum, {"sector", "municipality"})),
               ElementsAre("homes|bouw|Assen|2021-Q2|4", "jobs|bouw|Emmen|2021-Q1|2", "jobs|zorg|Assen|2021-Q1|10",
@@ -124,6 +127,42 @@ TEST(Aggregate, GroupByKeepsDimensionsInByteOrder) {
   m.indicators = {"jobs"};
   EXPECT_THAT(run(s, m), ElementsAre("jobs|bouw|2021-01|2", "jobs|zorg|2021-01|8", "jobs|zorg|2021-02|15",
                                      "jobs|zorg|2021-03|10", "jobs|zorg|2021-04|1"));
+}
+
+TEST(Aggregate, LastCarriesForwardThroughPeriodsWithoutAReport) {
+  const auto s = load(hand_csv);
+  // Per series, carried: Q1 {Emmen/zorg 8, Emmen/bouw 2, Assen/zorg 10}, Q2 {8, 2, 1}.
+  EXPECT_THAT(run(s, quarterly(time_rule::last, space_rule::avg)),
+              ElementsAre("homes|2021-Q2|4", "jobs|2021-Q1|6.66666666666667", "jobs|2021-Q2|3.66666666666667"));
+  EXPECT_THAT(run(s, quarterly(time_rule::last, space_rule::min)),
+              ElementsAre("homes|2021-Q2|4", "jobs|2021-Q1|2", "jobs|2021-Q2|1"));
+  EXPECT_THAT(run(s, quarterly(time_rule::last, space_rule::max)),
+              ElementsAre("homes|2021-Q2|4", "jobs|2021-Q1|10", "jobs|2021-Q2|8"));
+  EXPECT_THAT(run(s, quarterly(time_rule::last, space_rule::count)),
+              ElementsAre("homes|2021-Q2|1", "jobs|2021-Q1|3", "jobs|2021-Q2|3"));
+  // By municipality: Emmen did not report in Q2 and keeps 8 + 2.
+  EXPECT_THAT(run(s, quarterly(time_rule::last, space_rule::sum, {"municipality"})),
+              ElementsAre("homes|Assen|2021-Q2|4", "jobs|Assen|2021-Q1|10", "jobs|Assen|2021-Q2|1",
+                          "jobs|Emmen|2021-Q1|10", "jobs|Emmen|2021-Q2|10"));
+  // Monthly: a series has nothing before its first report (Assen/zorg starts in March), and the
+  // indicator's rows end with its latest report (April). Jan {Emmen/zorg 3 (row 7, later than
+  // row 1 on the same date), Emmen/bouw 2} = 5; Feb {8, 2} = 10; Mar {8, 2, 10} = 20; Apr {8, 2, 1} = 11.
+  query m = quarterly(time_rule::last, space_rule::sum);
+  m.period = period_type::month;
+  m.indicators = {"jobs"};
+  EXPECT_THAT(run(s, m), ElementsAre("jobs|2021-01|5", "jobs|2021-02|10", "jobs|2021-03|20", "jobs|2021-04|11"));
+  // Before the range: from 2021-04-01 the Q2 value still carries Emmen's Q1 values in (8 + 2 + 1),
+  // and a range after every report gives nothing (no row is made up past the latest report).
+  query r = quarterly(time_rule::last, space_rule::sum);
+  r.indicators = {"jobs"};
+  r.from = d("2021-04-01");
+  EXPECT_THAT(run(s, r), ElementsAre("jobs|2021-Q2|11"));
+  r.from = d("2021-04-02");
+  EXPECT_TRUE(run(s, r).empty());
+  // The range's end bounds it: to 2021-03-30 leaves out Assen/zorg (03-31): Q1 = 8 + 2.
+  r.from.reset();
+  r.to = d("2021-03-30");
+  EXPECT_THAT(run(s, r), ElementsAre("jobs|2021-Q1|10"));
 }
 
 TEST(Aggregate, CumulativeRangeAndIndicatorFilter) {
@@ -260,10 +299,15 @@ TEST(Aggregate, ProgrammeRollUpWeightedAverageAndCoverage) {
       "share,2021-08-10,assen,20\n"
       "share,2021-03-01,stad,70\n");
   // Roll-up: municipalities into their province.
-  EXPECT_THAT(run(s, quarterly(time_rule::last, space_rule::sum, {"province"}), &p),
+  EXPECT_THAT(run(s, quarterly(time_rule::last_in_period, space_rule::sum, {"province"}), &p),
               ElementsAre("share|drenthe|2021-Q1|60", "share|drenthe|2021-Q3|60", "share|groningen|2021-Q1|70"));
-  // Weighted by population on the period's last day: Q1 (100*50 + 300*10) / 400 = 20;
-  // Q3 Emmen has 200 from 2021-06-01: (200*40 + 300*20) / 500 = 28.
+  // Carried forward, Q2 (no reports) keeps 50 + 10 and Stad's 70 stays through Q3.
+  EXPECT_THAT(run(s, quarterly(time_rule::last, space_rule::sum, {"province"}), &p),
+              ElementsAre("share|drenthe|2021-Q1|60", "share|drenthe|2021-Q2|60", "share|drenthe|2021-Q3|60",
+                          "share|groningen|2021-Q1|70", "share|groningen|2021-Q2|70", "share|groningen|2021-Q3|70"));
+  // Weighted by population on the period's last day: Q1 (100*50 + 300*10) / 400 = 20; Q2 carries
+  // the Q1 values, Emmen has 200 from 2021-06-01: (200*50 + 300*10) / 500 = 26; Q3
+  // (200*40 + 300*20) / 500 = 28.
   query w = quarterly(time_rule::last, space_rule::weighted_avg, {"province"});
   w.weight_attribute = "population";
   w.space_dimension = "region";
@@ -279,7 +323,11 @@ TEST(Aggregate, ProgrammeRollUpWeightedAverageAndCoverage) {
     FAIL() << "stad has no population";
   } catch (const error& e) {
     EXPECT_EQ(e.code(), errc::validation_error);
-    EXPECT_EQ(std::string(e.what()), "region \"stad\": has no \"population\" on or before 2021-03-31");
+    // Stad's value is carried into Q2 and Q3, and each period asks for its population.
+    EXPECT_EQ(std::string(e.what()),
+              "region \"stad\": has no \"population\" on or before 2021-03-31\n"
+              "region \"stad\": has no \"population\" on or before 2021-06-30\n"
+              "region \"stad\": has no \"population\" on or before 2021-09-30");
   }
   w.from = d("2021-01-01");
   query wd = w;
@@ -290,12 +338,18 @@ TEST(Aggregate, ProgrammeRollUpWeightedAverageAndCoverage) {
       "share,2021-02-10,assen,10\n"
       "share,2021-08-10,emmen,40\n"
       "share,2021-08-10,assen,20\n");
-  EXPECT_THAT(drenthe_only(run(only_drenthe, wd, &p)), ElementsAre("share|2021-Q1|20", "share|2021-Q3|28"));
+  EXPECT_THAT(drenthe_only(run(only_drenthe, wd, &p)),
+              ElementsAre("share|2021-Q1|20", "share|2021-Q2|26", "share|2021-Q3|28"));
   // Coverage: members whose last value in the period is at least 20.
-  query c = quarterly(time_rule::last, space_rule::coverage, {"province"});
+  query c = quarterly(time_rule::last_in_period, space_rule::coverage, {"province"});
   c.coverage_threshold = 20;
   EXPECT_THAT(run(s, c, &p),
               ElementsAre("share|drenthe|2021-Q1|1", "share|drenthe|2021-Q3|2", "share|groningen|2021-Q1|1"));
+  // Carried: in Q2 Emmen keeps 50 (counts), Assen 10 (does not), Stad 70 (counts, through Q3).
+  c.time = time_rule::last;
+  EXPECT_THAT(run(s, c, &p),
+              ElementsAre("share|drenthe|2021-Q1|1", "share|drenthe|2021-Q2|1", "share|drenthe|2021-Q3|2",
+                          "share|groningen|2021-Q1|1", "share|groningen|2021-Q2|1", "share|groningen|2021-Q3|1"));
 }
 
 // ---- the engine against a plain reference on random data --------------------------------------
@@ -318,7 +372,42 @@ std::vector<std::tuple<std::vector<std::string>, std::int32_t, double>> referenc
     by.push_back(static_cast<std::size_t>(std::find(dims.begin(), dims.end(), g) - dims.begin()));
   // Step 1: per series and period, the rows in input order.
   std::map<std::pair<std::vector<std::string>, std::int32_t>, std::vector<const ref_row*>> series;
+  if (q.time == time_rule::last) {
+    // Carried forward, from the definition: for every period from the range's first to the one of
+    // the indicator's latest row in the range, each series' latest row dated on or before the
+    // period's last day (on equal dates the later input row), however early.
+    std::int32_t lo = data.front().day, hi = data.front().day;
+    for (const auto& r : data) lo = std::min(lo, r.day), hi = std::max(hi, r.day);
+    if (q.from) lo = std::max(lo, q.from->day_number());
+    if (q.to) hi = std::min(hi, q.to->day_number());
+    auto period_of = [&](std::int32_t day) {
+      return period::containing(q.period, date::from_day_number(day), q.fy_first_month).index();
+    };
+    std::map<std::string, std::int32_t> end;  // indicator -> last period with a row in [lo, hi]
+    std::map<std::vector<std::string>, std::vector<const ref_row*>> by_series;
+    for (const auto& r : data) {
+      if (r.day > hi) continue;
+      if (r.day >= lo) {
+        const auto it = end.find(r.indicator);
+        end[r.indicator] = std::max(it == end.end() ? INT32_MIN : it->second, period_of(r.day));
+      }
+      std::vector<std::string> key{r.indicator};
+      key.insert(key.end(), r.coords.begin(), r.coords.end());
+      by_series[key].push_back(&r);
+    }
+    for (const auto& [key, rs] : by_series) {
+      if (!end.count(key[0]) || lo > hi) continue;
+      for (std::int32_t p = period_of(lo); p <= end[key[0]]; ++p) {
+        const std::int32_t last_day = period::from_index(q.period, p, q.fy_first_month).last_day().day_number();
+        const ref_row* best = nullptr;
+        for (const ref_row* r : rs)
+          if (r->day <= last_day && (best == nullptr || r->day >= best->day)) best = r;
+        if (best != nullptr) series[{key, p}].push_back(best);
+      }
+    }
+  }
   for (const auto& r : data) {
+    if (q.time == time_rule::last) break;
     if (q.from && r.day < q.from->day_number()) continue;
     if (q.to && r.day > q.to->day_number()) continue;
     std::vector<std::string> key{r.indicator};
@@ -355,7 +444,8 @@ std::vector<std::tuple<std::vector<std::string>, std::int32_t, double>> referenc
         v = best->value;
         break;
       }
-      case time_rule::last: {
+      case time_rule::last:  // one row: the carried one
+      case time_rule::last_in_period: {
         const ref_row* best = rs[0];
         for (auto* r : rs)
           if (r->day >= best->day) best = r;
@@ -427,7 +517,7 @@ TEST(Aggregate, AgreesWithAPlainReferenceOnRandomData) {
                                period_type::financial_year};
   int checked = 0;
   for (period_type pt : types)
-    for (int t = 0; t < 7; ++t)
+    for (int t = 0; t < 8; ++t)
       for (int sp = 0; sp < 5; ++sp) {
         query q;
         q.period = pt;
@@ -452,7 +542,7 @@ TEST(Aggregate, AgreesWithAPlainReferenceOnRandomData) {
         }
         ++checked;
       }
-  EXPECT_EQ(checked, 7 * 7 * 5);
+  EXPECT_EQ(checked, 7 * 8 * 5);
 }
 
 TEST(Aggregate, SparseCellsGiveTheSameAnswerAsDense) {
@@ -466,7 +556,7 @@ TEST(Aggregate, SparseCellsGiveTheSameAnswerAsDense) {
   const auto s = load(csv);
   query day;
   day.period = period_type::day;
-  day.time = time_rule::last;
+  day.time = time_rule::last_in_period;
   day.space = space_rule::max;
   day.group_by = {"m"};
   day.threads = 3;
