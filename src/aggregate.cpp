@@ -19,6 +19,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "regiokpi/programme.hpp"
@@ -204,6 +205,71 @@ struct group_column {
   std::vector<std::uint32_t> mapped;  // store member id -> value id in the query's value pool (empty: as is)
 };
 
+/// Totals in pre-aggregated data (docs/aggregation.md, "Totals"): a series whose member is "" in a
+/// dimension the query combines is the total over that dimension. Nodes are the places where a
+/// total and its breakdown meet: (group, level j, the series' members in the combined dimensions
+/// before the j-th). Per series and level: the node it is the total of, or the node whose total
+/// replaces it (none where there is no such total at all).
+struct totals_plan {
+  std::size_t levels = 0;                  // combined dimensions
+  std::vector<std::uint32_t> total_of;     // [series * levels + j]: node, when the series is "" there
+  std::vector<std::uint32_t> replaced_by;  // [series * levels + j]: node, when a total exists for it
+  std::size_t nodes = 0;
+  [[nodiscard]] bool active() const noexcept { return !replaced_by.empty(); }
+};
+
+totals_plan plan_totals(const measurement_store& st, const std::vector<std::uint32_t>& group_of,
+                        const std::vector<bool>& grouped) {
+  totals_plan tp;
+  const auto blank = st.find_member("");
+  std::vector<std::size_t> combined;
+  for (std::size_t d = 0; d < grouped.size(); ++d)
+    if (!grouped[d]) combined.push_back(d);
+  if (!blank || combined.empty()) return tp;
+  const std::size_t L = combined.size(), ns = st.series_count();
+  std::vector<std::uint32_t> total_of(ns * L, none), parent(ns * L, none);
+  detail::id_table table;
+  std::vector<std::uint32_t> keys;  // per node: group, level, then L members (unused ones 0)
+  const std::size_t stride = L + 2;
+  std::vector<std::uint32_t> key(stride);
+  auto node = [&](std::uint32_t s, std::size_t j, bool insert) -> std::uint32_t {
+    std::fill(key.begin(), key.end(), 0u);
+    key[0] = group_of[s];
+    key[1] = static_cast<std::uint32_t>(j);
+    for (std::size_t k = 0; k < j; ++k) key[2 + k] = st.series_member(s, combined[k]);
+    const std::uint64_t h =
+        detail::hash_bytes(reinterpret_cast<const char*>(key.data()), stride * sizeof(std::uint32_t));
+    auto same = [&](std::uint32_t id) {
+      return std::equal(key.begin(), key.end(), keys.begin() + std::ptrdiff_t(id * stride));
+    };
+    if (!insert) return table.find(h, same);
+    return table.find_or_insert(h, same, [&] {
+      keys.insert(keys.end(), key.begin(), key.end());
+      return static_cast<std::uint32_t>(keys.size() / stride - 1);
+    });
+  };
+  for (std::uint32_t s = 0; s < ns; ++s) {
+    if (group_of[s] == none) continue;
+    for (std::size_t j = 0; j < L; ++j)
+      if (st.series_member(s, combined[j]) == *blank) total_of[s * L + j] = node(s, j, true);
+  }
+  bool any = false;
+  for (std::uint32_t s = 0; s < ns; ++s) {
+    if (group_of[s] == none) continue;
+    for (std::size_t j = 0; j < L; ++j)
+      if (st.series_member(s, combined[j]) != *blank) {
+        parent[s * L + j] = node(s, j, false);
+        any = any || parent[s * L + j] != none;
+      }
+  }
+  if (!any) return tp;
+  tp.levels = L;
+  tp.total_of = std::move(total_of);
+  tp.replaced_by = std::move(parent);
+  tp.nodes = keys.size() / stride;
+  return tp;
+}
+
 /// time_rule::last after the pass: each series' value carried from its first period with a value
 /// (the range's first period when it was reported before the range) through the period of its
 /// indicator's latest row inside the range, and handed to fold(series, period offset, value) in
@@ -211,7 +277,7 @@ struct group_column {
 /// time step, with no rescan of the rows.
 template <class Fold>
 void carry_forward(const std::vector<partition>& per_series, const measurement_store& st, std::int32_t lo,
-                   Fold&& fold) {
+                   const totals_plan& tp, Fold&& fold) {
   struct kept {
     std::uint32_t series, offset;
     double value;
@@ -236,9 +302,25 @@ void carry_forward(const std::vector<partition>& per_series, const measurement_s
     std::sort(cells.begin(), cells.end(), [](const kept& a, const kept& b) {
       return a.series != b.series ? a.series < b.series : a.offset < b.offset;
     });
+  // Totals: from the first period in which a total has a value (its first report, or carried in),
+  // it replaces its breakdown series.
+  std::vector<std::int64_t> total_from;
+  if (tp.active()) {
+    total_from.assign(tp.nodes, std::numeric_limits<std::int64_t>::max());
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      if (i > 0 && cells[i - 1].series == cells[i].series) continue;  // the series' first period only
+      for (std::size_t j = 0; j < tp.levels; ++j)
+        if (const std::uint32_t nd = tp.total_of[cells[i].series * tp.levels + j]; nd != none)
+          total_from[nd] = std::min<std::int64_t>(total_from[nd], cells[i].offset);
+    }
+  }
   for (std::size_t i = 0; i < cells.size();) {
     const std::uint32_t s = cells[i].series;
-    const std::int64_t last = end[st.series_indicator(s)];
+    std::int64_t last = end[st.series_indicator(s)];
+    if (tp.active())
+      for (std::size_t j = 0; j < tp.levels; ++j)
+        if (const std::uint32_t nd = tp.replaced_by[s * tp.levels + j]; nd != none)
+          last = std::min(last, total_from[nd] - 1);
     double v = cells[i].value;
     for (std::int64_t off = cells[i].offset; off <= last; ++off) {
       if (i < cells.size() && cells[i].series == s && cells[i].offset == off) v = cells[i++].value;
@@ -392,7 +474,33 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
     const auto it = top_revision.find((std::uint64_t{series[i]} << 32) | static_cast<std::uint32_t>(days_col[i]));
     return it != top_revision.end() && revs[i] < it->second;
   };
-  const bool filtered = by_recording || revisions || visible_lo > st.min_day() || hi < st.max_day() ||
+  // Totals: rows of a breakdown are left out on the dates that have a total row for them (carried
+  // values: from the first period with a total, in carry_forward).
+  const totals_plan tp = plan_totals(st, group_of, grouped);
+  std::vector<std::uint8_t> replaced;  // per row: 1 when a total row replaces it
+  if (tp.active() && t != op::carry) {
+    const std::size_t L = tp.levels;
+    std::unordered_set<std::uint64_t> total_days;  // (node, day) with a total row
+    auto counts = [&](std::size_t i) { return visible(i) && !(revisions && superseded(i)); };
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t* tn = tp.total_of.data() + std::size_t{series[i]} * L;
+      if (std::all_of(tn, tn + L, [](std::uint32_t x) { return x == none; }) || !counts(i)) continue;
+      for (std::size_t j = 0; j < L; ++j)
+        if (tn[j] != none) total_days.insert((std::uint64_t{tn[j]} << 32) | static_cast<std::uint32_t>(days_col[i]));
+    }
+    replaced.assign(n, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t* pn = tp.replaced_by.data() + std::size_t{series[i]} * L;
+      for (std::size_t j = 0; j < L; ++j)
+        if (pn[j] != none &&
+            total_days.count((std::uint64_t{pn[j]} << 32) | static_cast<std::uint32_t>(days_col[i])) != 0) {
+          replaced[i] = 1;
+          break;
+        }
+    }
+  }
+  const bool by_totals = !replaced.empty();
+  const bool filtered = by_recording || revisions || by_totals || visible_lo > st.min_day() || hi < st.max_day() ||
                         std::find(group_of.begin(), group_of.end(), none) != group_of.end();
 
   // Threads split the key space (groups or series), each scanning every row in input order and
@@ -417,7 +525,7 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
       }
       const std::uint32_t owner = key_of_series[series[i]];
       if (owner - k0 >= width) continue;  // another thread's key, or none
-      if (filtered && (!visible(i) || (revisions && superseded(i)))) continue;
+      if (filtered && (!visible(i) || (revisions && superseded(i)) || (by_totals && replaced[i] != 0))) continue;
       const std::int32_t d = days_col[i];
       std::size_t c;
       if constexpr (O == op::carry)
@@ -443,7 +551,7 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
       }
       const std::uint32_t owner = key_of_series[series[i]];
       if (owner - k0 >= width) continue;
-      if (filtered && (!visible(i) || (revisions && superseded(i)))) continue;
+      if (filtered && (!visible(i) || (revisions && superseded(i)) || (by_totals && replaced[i] != 0))) continue;
       const std::size_t c = part.idx->at(owner, offset_of(days_col[i]));
       if constexpr (O == op::sum) vs[c] += vals[i];
       if constexpr (O == op::min) vs[c] = std::min(vs[c], vals[i]);
@@ -608,7 +716,7 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
       }
     };
     if (t == op::carry) {
-      carry_forward(per_series, st, lo, fold);
+      carry_forward(per_series, st, lo, tp, fold);
     } else {
       for (const partition& part : per_series)
         for (std::size_t c = 0; c < part.idx->size(); ++c) {
