@@ -330,7 +330,11 @@ for (let k = 0; k < datasets; ++k) {
     );
     let out;
     try {
-      out = execFileSync(binary, regiokpiArgs(file, q), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      out = execFileSync(binary, regiokpiArgs(file, q), {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        maxBuffer: 1 << 28, // carried forward by day over 12 years: many MB
+      });
     } catch (e) {
       report(ds, file, q, `exited ${e.status}: ${String(e.stderr).trim()}`);
       continue;
