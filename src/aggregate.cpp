@@ -253,6 +253,7 @@ totals_plan plan_totals(const measurement_store& st, const std::vector<std::uint
     for (std::size_t j = 0; j < L; ++j)
       if (st.series_member(s, combined[j]) == *blank) total_of[s * L + j] = node(s, j, true);
   }
+  if (keys.empty()) return tp;  // no totals at all: nothing to look up
   bool any = false;
   for (std::uint32_t s = 0; s < ns; ++s) {
     if (group_of[s] == none) continue;
