@@ -463,14 +463,19 @@ std::vector<std::tuple<std::vector<std::string>, std::int32_t, double>> referenc
   };
   // A series entry (row on a day, or carried value in a period) is replaced when, at some combined
   // dimension where it has a member, the node it belongs under has a total entry at the same time.
+  bool blanks = false;  // (no empty member in a combined dimension: no totals, skip the work)
+  for (const auto& r : data)
+    for (std::size_t k : combined) blanks = blanks || r.coords[k].empty();
   auto replaced = [&](const std::vector<std::string>& key, std::int32_t when,
                       const std::unordered_set<std::string>& totals) {
+    if (totals.empty()) return false;
     for (std::size_t j = 0; j < combined.size(); ++j)
       if (!key[1 + combined[j]].empty() && totals.count(node(key, j, when))) return true;
     return false;
   };
   auto totals_of = [&](const auto& entries, auto&& key_of, auto&& when_of) {
     std::unordered_set<std::string> t;
+    if (!blanks) return t;
     for (const auto& e : entries)
       for (std::size_t j = 0; j < combined.size(); ++j)
         if (key_of(e)[1 + combined[j]].empty()) t.insert(node(key_of(e), j, when_of(e)));
@@ -531,7 +536,7 @@ std::vector<std::tuple<std::vector<std::string>, std::int32_t, double>> referenc
     if (q.time == time_rule::last) break;
     if (q.from && r.day < q.from->day_number()) continue;
     if (q.to && r.day > q.to->day_number()) continue;
-    if (replaced(key_of_row(&r), r.day, row_totals)) continue;
+    if (!row_totals.empty() && replaced(key_of_row(&r), r.day, row_totals)) continue;
     std::vector<std::string> key{r.indicator};
     key.insert(key.end(), r.coords.begin(), r.coords.end());
     const auto p = period::containing(q.period, date::from_day_number(r.day), q.fy_first_month).index();
