@@ -19,6 +19,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "regiokpi/programme.hpp"
@@ -114,7 +115,9 @@ struct cell {
   std::int32_t day;
 };
 
-enum class op : std::uint8_t { sum, count, min, max, first, last, avg };
+/// carry is time_rule::last: like last, but rows before the query's range count too (they all fall
+/// into its first period), and each series' value is then carried through later periods.
+enum class op : std::uint8_t { sum, count, min, max, first, last, avg, carry };
 
 op op_of(time_rule r) {
   switch (r) {
@@ -131,6 +134,8 @@ op op_of(time_rule r) {
     case time_rule::first:
       return op::first;
     case time_rule::last:
+      return op::carry;
+    case time_rule::last_in_period:
       return op::last;
   }
   return op::sum;
@@ -154,7 +159,7 @@ inline void accumulate(cell& c, double v, std::int32_t d) {
   } else if constexpr (O == op::first) {
     // A later row replaces the kept one only with a strictly earlier date.
     if (c.n == 0 || d < c.day) c.v = v, c.day = d;
-  } else if constexpr (O == op::last) {
+  } else if constexpr (O == op::last || O == op::carry) {
     // A later row with an equal or later date wins.
     if (c.n == 0 || d >= c.day) c.v = v, c.day = d;
   }
@@ -199,6 +204,132 @@ struct group_column {
   std::size_t dimension;
   std::vector<std::uint32_t> mapped;  // store member id -> value id in the query's value pool (empty: as is)
 };
+
+/// Totals in pre-aggregated data (docs/aggregation.md, "Totals"): a series whose member is "" in a
+/// dimension the query combines is the total over that dimension. Nodes are the places where a
+/// total and its breakdown meet: (group, level j, the series' members in the combined dimensions
+/// before the j-th). Per series and level: the node it is the total of, or the node whose total
+/// replaces it (none where there is no such total at all).
+struct totals_plan {
+  std::size_t levels = 0;                  // combined dimensions
+  std::vector<std::uint32_t> total_of;     // [series * levels + j]: node, when the series is "" there
+  std::vector<std::uint32_t> replaced_by;  // [series * levels + j]: node, when a total exists for it
+  std::size_t nodes = 0;
+  [[nodiscard]] bool active() const noexcept { return !replaced_by.empty(); }
+};
+
+totals_plan plan_totals(const measurement_store& st, const std::vector<std::uint32_t>& group_of,
+                        const std::vector<bool>& grouped) {
+  totals_plan tp;
+  const auto blank = st.find_member("");
+  std::vector<std::size_t> combined;
+  for (std::size_t d = 0; d < grouped.size(); ++d)
+    if (!grouped[d]) combined.push_back(d);
+  if (!blank || combined.empty()) return tp;
+  const std::size_t L = combined.size(), ns = st.series_count();
+  std::vector<std::uint32_t> total_of(ns * L, none), parent(ns * L, none);
+  detail::id_table table;
+  std::vector<std::uint32_t> keys;  // per node: group, level, then L members (unused ones 0)
+  const std::size_t stride = L + 2;
+  std::vector<std::uint32_t> key(stride);
+  auto node = [&](std::uint32_t s, std::size_t j, bool insert) -> std::uint32_t {
+    std::fill(key.begin(), key.end(), 0u);
+    key[0] = group_of[s];
+    key[1] = static_cast<std::uint32_t>(j);
+    for (std::size_t k = 0; k < j; ++k) key[2 + k] = st.series_member(s, combined[k]);
+    const std::uint64_t h =
+        detail::hash_bytes(reinterpret_cast<const char*>(key.data()), stride * sizeof(std::uint32_t));
+    auto same = [&](std::uint32_t id) {
+      return std::equal(key.begin(), key.end(), keys.begin() + std::ptrdiff_t(id * stride));
+    };
+    if (!insert) return table.find(h, same);
+    return table.find_or_insert(h, same, [&] {
+      keys.insert(keys.end(), key.begin(), key.end());
+      return static_cast<std::uint32_t>(keys.size() / stride - 1);
+    });
+  };
+  for (std::uint32_t s = 0; s < ns; ++s) {
+    if (group_of[s] == none) continue;
+    for (std::size_t j = 0; j < L; ++j)
+      if (st.series_member(s, combined[j]) == *blank) total_of[s * L + j] = node(s, j, true);
+  }
+  if (keys.empty()) return tp;  // no totals at all: nothing to look up
+  bool any = false;
+  for (std::uint32_t s = 0; s < ns; ++s) {
+    if (group_of[s] == none) continue;
+    for (std::size_t j = 0; j < L; ++j)
+      if (st.series_member(s, combined[j]) != *blank) {
+        parent[s * L + j] = node(s, j, false);
+        any = any || parent[s * L + j] != none;
+      }
+  }
+  if (!any) return tp;
+  tp.levels = L;
+  tp.total_of = std::move(total_of);
+  tp.replaced_by = std::move(parent);
+  tp.nodes = keys.size() / stride;
+  return tp;
+}
+
+/// time_rule::last after the pass: each series' value carried from its first period with a value
+/// (the range's first period when it was reported before the range) through the period of its
+/// indicator's latest row inside the range, and handed to fold(series, period offset, value) in
+/// (series, period) order. One step per series and period carried: linear in the output of the
+/// time step, with no rescan of the rows.
+template <class Fold>
+void carry_forward(const std::vector<partition>& per_series, const measurement_store& st, std::int32_t lo,
+                   const totals_plan& tp, Fold&& fold) {
+  struct kept {
+    std::uint32_t series, offset;
+    double value;
+  };
+  std::vector<kept> cells;
+  // The period offset of each indicator's latest row inside the range (a cell whose kept date lies
+  // before the range holds only values carried in); -1: none, the indicator gets no rows.
+  std::vector<std::int64_t> end(st.indicator_count(), -1);
+  bool sorted = per_series.size() == 1 && per_series[0].idx->dense();
+  for (const partition& part : per_series)
+    for (std::size_t c = 0; c < part.idx->size(); ++c) {
+      const cell& sc = part.cells[c];
+      if (sc.n == 0) continue;
+      const auto [s, off] = part.idx->key_of(c);
+      cells.push_back({s, off, sc.v});
+      if (sc.day >= lo) {
+        std::int64_t& e = end[st.series_indicator(s)];
+        e = std::max<std::int64_t>(e, off);
+      }
+    }
+  if (!sorted)
+    std::sort(cells.begin(), cells.end(), [](const kept& a, const kept& b) {
+      return a.series != b.series ? a.series < b.series : a.offset < b.offset;
+    });
+  // Totals: from the first period in which a total has a value (its first report, or carried in),
+  // it replaces its breakdown series.
+  std::vector<std::int64_t> total_from;
+  if (tp.active()) {
+    total_from.assign(tp.nodes, std::numeric_limits<std::int64_t>::max());
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      if (i > 0 && cells[i - 1].series == cells[i].series) continue;  // the series' first period only
+      for (std::size_t j = 0; j < tp.levels; ++j)
+        if (const std::uint32_t nd = tp.total_of[cells[i].series * tp.levels + j]; nd != none)
+          total_from[nd] = std::min<std::int64_t>(total_from[nd], cells[i].offset);
+    }
+  }
+  for (std::size_t i = 0; i < cells.size();) {
+    const std::uint32_t s = cells[i].series;
+    std::int64_t last = end[st.series_indicator(s)];
+    if (tp.active())
+      for (std::size_t j = 0; j < tp.levels; ++j)
+        if (const std::uint32_t nd = tp.replaced_by[s * tp.levels + j]; nd != none)
+          last = std::min(last, total_from[nd] - 1);
+    double v = cells[i].value;
+    for (std::int64_t off = cells[i].offset; off <= last; ++off) {
+      if (i < cells.size() && cells[i].series == s && cells[i].offset == off) v = cells[i++].value;
+      fold(s, static_cast<std::uint32_t>(off), v);
+    }
+    while (i < cells.size() && cells[i].series == s) ++i;  // (none: the end is the latest offset)
+  }
+}
 
 }  // namespace
 
@@ -316,12 +447,16 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
   const auto days_col = st.day_numbers();
   const auto vals = st.values();
   const std::size_t n = st.size();
+  const op t = op_of(q.time);
+  // Carry-forward takes each series' latest value on or before a period's end, so rows before the
+  // range count (into its first period); only the range's end bounds it.
+  const std::int32_t visible_lo = t == op::carry ? std::numeric_limits<std::int32_t>::min() : lo;
   const bool by_recording = q.as_recorded_on && st.has_recorded_at();
   const std::int32_t recorded_limit = q.as_recorded_on ? q.as_recorded_on->day_number() : 0;
   const auto recorded = st.recorded_days();
   auto visible = [&](std::size_t i) {
     const std::int32_t d = days_col[i];
-    if (d < lo || d > hi || group_of[series[i]] == none) return false;
+    if (d < visible_lo || d > hi || group_of[series[i]] == none) return false;
     if (by_recording && recorded[i] != detail::no_day && recorded[i] > recorded_limit) return false;
     return true;
   };
@@ -340,7 +475,33 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
     const auto it = top_revision.find((std::uint64_t{series[i]} << 32) | static_cast<std::uint32_t>(days_col[i]));
     return it != top_revision.end() && revs[i] < it->second;
   };
-  const bool filtered = by_recording || revisions || lo > st.min_day() || hi < st.max_day() ||
+  // Totals: rows of a breakdown are left out on the dates that have a total row for them (carried
+  // values: from the first period with a total, in carry_forward).
+  const totals_plan tp = plan_totals(st, group_of, grouped);
+  std::vector<std::uint8_t> replaced;  // per row: 1 when a total row replaces it
+  if (tp.active() && t != op::carry) {
+    const std::size_t L = tp.levels;
+    std::unordered_set<std::uint64_t> total_days;  // (node, day) with a total row
+    auto counts = [&](std::size_t i) { return visible(i) && !(revisions && superseded(i)); };
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t* tn = tp.total_of.data() + std::size_t{series[i]} * L;
+      if (std::all_of(tn, tn + L, [](std::uint32_t x) { return x == none; }) || !counts(i)) continue;
+      for (std::size_t j = 0; j < L; ++j)
+        if (tn[j] != none) total_days.insert((std::uint64_t{tn[j]} << 32) | static_cast<std::uint32_t>(days_col[i]));
+    }
+    replaced.assign(n, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t* pn = tp.replaced_by.data() + std::size_t{series[i]} * L;
+      for (std::size_t j = 0; j < L; ++j)
+        if (pn[j] != none &&
+            total_days.count((std::uint64_t{pn[j]} << 32) | static_cast<std::uint32_t>(days_col[i])) != 0) {
+          replaced[i] = 1;
+          break;
+        }
+    }
+  }
+  const bool by_totals = !replaced.empty();
+  const bool filtered = by_recording || revisions || by_totals || visible_lo > st.min_day() || hi < st.max_day() ||
                         std::find(group_of.begin(), group_of.end(), none) != group_of.end();
 
   // Threads split the key space (groups or series), each scanning every row in input order and
@@ -365,9 +526,13 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
       }
       const std::uint32_t owner = key_of_series[series[i]];
       if (owner - k0 >= width) continue;  // another thread's key, or none
-      if (filtered && (!visible(i) || (revisions && superseded(i)))) continue;
+      if (filtered && (!visible(i) || (revisions && superseded(i)) || (by_totals && replaced[i] != 0))) continue;
       const std::int32_t d = days_col[i];
-      const std::size_t c = idx.at(owner, offset_of(d));
+      std::size_t c;
+      if constexpr (O == op::carry)
+        c = idx.at(owner, d < lo ? 0 : offset_of(d));
+      else
+        c = idx.at(owner, offset_of(d));
       if (!idx.dense() && c >= cs.size()) cs.resize(std::max(c + 1, cs.size() * 2), init);
       accumulate<O>(cs[c], vals[i], d);
     }
@@ -387,7 +552,7 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
       }
       const std::uint32_t owner = key_of_series[series[i]];
       if (owner - k0 >= width) continue;
-      if (filtered && (!visible(i) || (revisions && superseded(i)))) continue;
+      if (filtered && (!visible(i) || (revisions && superseded(i)) || (by_totals && replaced[i] != 0))) continue;
       const std::size_t c = part.idx->at(owner, offset_of(days_col[i]));
       if constexpr (O == op::sum) vs[c] += vals[i];
       if constexpr (O == op::min) vs[c] = std::min(vs[c], vals[i]);
@@ -399,8 +564,8 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
     std::vector<partition> parts;
     const bool dense = cell_index(nkeys, nper, n).dense();
     compact = compact && dense;
-    const unsigned t = nkeys < threads ? 1u : threads;
-    parts.resize(dense ? 1 : t);
+    const unsigned nt = nkeys < threads ? 1u : threads;
+    parts.resize(dense ? 1 : nt);
     for (auto& part : parts) part.idx = std::make_unique<cell_index>(nkeys, nper, n);
     if (compact) {
       parts[0].values.resize(parts[0].idx->size(), init_of(o).v);
@@ -410,8 +575,8 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
     }
     auto work = [&](unsigned k) {
       partition& part = parts[dense ? 0 : k];
-      const auto k0 = static_cast<std::uint32_t>(nkeys * k / t);
-      const auto k1 = static_cast<std::uint32_t>(nkeys * (k + 1) / t);
+      const auto k0 = static_cast<std::uint32_t>(nkeys * k / nt);
+      const auto k1 = static_cast<std::uint32_t>(nkeys * (k + 1) / nt);
       if (compact) {
         if (o == op::sum) return pass_compact.template operator()<op::sum>(part, key_of_series, k0, k1);
         if (o == op::min) return pass_compact.template operator()<op::min>(part, key_of_series, k0, k1);
@@ -432,12 +597,14 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
           return pass_range.template operator()<op::first>(*part.idx, part.cells, key_of_series, k0, k1);
         case op::last:
           return pass_range.template operator()<op::last>(*part.idx, part.cells, key_of_series, k0, k1);
+        case op::carry:
+          return pass_range.template operator()<op::carry>(*part.idx, part.cells, key_of_series, k0, k1);
       }
     };
     std::vector<std::thread> pool;
     std::exception_ptr failure;
     std::mutex failure_mutex;
-    for (unsigned k = 1; k < t; ++k)
+    for (unsigned k = 1; k < nt; ++k)
       pool.emplace_back([&, k] {
         try {
           work(k);
@@ -484,7 +651,6 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
   }
 
   // ---- compute ---------------------------------------------------------------------------------
-  const op t = op_of(q.time);
   // When the rules compose, rows go straight into (group, period) cells.
   const bool direct = (q.space == space_rule::sum && (t == op::sum || t == op::count)) ||
                       (q.space == space_rule::min && t == op::min) || (q.space == space_rule::max && t == op::max);
@@ -520,41 +686,46 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
                                 : "is not a member of the programme's dimension"});
       return weight_cache[k] = w.value_or(0);
     };
-    for (const partition& part : per_series) {
-      for (std::size_t c = 0; c < part.idx->size(); ++c) {
-        const cell& sc = part.cells[c];
-        if (sc.n == 0) continue;
-        const auto [s, off] = part.idx->key_of(c);
-        const std::uint32_t g = group_of[s];
-        const double r = result_of(t, sc);
-        const std::size_t o = group_idx.at(g, off);
-        if (o >= groups.size()) groups.resize(std::max(o + 1, groups.size() * 2), blank);
-        group_cell& gc = groups[o];
-        ++gc.n;
-        switch (sr) {
-          case space_rule::sum:
-          case space_rule::avg:
-            gc.sum.add(r);
-            break;
-          case space_rule::min:
-            gc.extreme = std::min(gc.extreme, r);
-            break;
-          case space_rule::max:
-            gc.extreme = std::max(gc.extreme, r);
-            break;
-          case space_rule::count:
-            break;
-          case space_rule::weighted_avg: {
-            const double w = weight(s, off);
-            gc.sum.add(w * r);
-            gc.aux += w;
-            break;
-          }
-          case space_rule::coverage:
-            if (r >= q.coverage_threshold) gc.aux += 1;
-            break;
+    auto fold = [&](std::uint32_t s, std::uint32_t off, double r) {
+      const std::uint32_t g = group_of[s];
+      const std::size_t o = group_idx.at(g, off);
+      if (o >= groups.size()) groups.resize(std::max(o + 1, groups.size() * 2), blank);
+      group_cell& gc = groups[o];
+      ++gc.n;
+      switch (sr) {
+        case space_rule::sum:
+        case space_rule::avg:
+          gc.sum.add(r);
+          break;
+        case space_rule::min:
+          gc.extreme = std::min(gc.extreme, r);
+          break;
+        case space_rule::max:
+          gc.extreme = std::max(gc.extreme, r);
+          break;
+        case space_rule::count:
+          break;
+        case space_rule::weighted_avg: {
+          const double w = weight(s, off);
+          gc.sum.add(w * r);
+          gc.aux += w;
+          break;
         }
+        case space_rule::coverage:
+          if (r >= q.coverage_threshold) gc.aux += 1;
+          break;
       }
+    };
+    if (t == op::carry) {
+      carry_forward(per_series, st, lo, tp, fold);
+    } else {
+      for (const partition& part : per_series)
+        for (std::size_t c = 0; c < part.idx->size(); ++c) {
+          const cell& sc = part.cells[c];
+          if (sc.n == 0) continue;
+          const auto [s, off] = part.idx->key_of(c);
+          fold(s, off, result_of(t, sc));
+        }
     }
     if (!problems.empty()) throw error(errc::validation_error, std::move(problems));
   }

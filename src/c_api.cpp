@@ -562,7 +562,7 @@ int rk_aggregate(rk_result** out, const rk_store* store, const rk_query* q, cons
     require(q->version >= 1, "rk_query: version must be RK_QUERY_VERSION");
     require(raw_enum(q->period) >= RK_PERIOD_DAY && raw_enum(q->period) <= RK_PERIOD_FINANCIAL_YEAR,
             "rk_query: unknown period type");
-    require(raw_enum(q->time_rule) >= RK_TIME_SUM && raw_enum(q->time_rule) <= RK_TIME_LAST,
+    require(raw_enum(q->time_rule) >= RK_TIME_SUM && raw_enum(q->time_rule) <= RK_TIME_LAST_IN_PERIOD,
             "rk_query: unknown time rule");
     require(raw_enum(q->space_rule) >= RK_SPACE_SUM && raw_enum(q->space_rule) <= RK_SPACE_COVERAGE,
             "rk_query: unknown space rule");

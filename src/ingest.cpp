@@ -521,9 +521,18 @@ class part_parser {
     if (!day) field_error(at(role::date), date_text.empty() ? "the date is empty" : date_problem(date_text));
     const std::string_view value_text = text(role::value);
     double value = 0;
-    if (!parse_value(value_text, value))
-      field_error(at(role::value),
-                  value_text.empty() ? "the value is empty" : quote(value_text) + " is not a decimal number");
+    // A value that is not a number may be text only for a text indicator of the programme (looked
+    // up here, off the numbers' path); without a programme it is an error, as a typo ("12,5") is.
+    bool is_text = false;
+    if (!parse_value(value_text, value)) {
+      is_text = checker_ != nullptr && !value_text.empty() && checker_->text_indicator(indicator) != nullptr;
+      if (!is_text)
+        field_error(at(role::value),
+                    value_text.empty() ? "the value is empty"
+                    : checker_ != nullptr
+                        ? quote(value_text) + " is not a decimal number (only a text indicator's value may be text)"
+                        : quote(value_text) + " is not a decimal number");
+    }
     measurement_status status = measurement_status::unspecified;
     if (batch_.has_status) {
       const std::string_view s = text(role::status);
@@ -552,13 +561,19 @@ class part_parser {
     if (checker_ != nullptr) {
       for (std::size_t c = 0; c < lay_.columns; ++c)
         if (lay_.roles[c] == role::dimension) members_[lay_.dimension_of[c]] = text_of(fields[c], c);
-      checker_->check(indicator, members_, value, [&](std::size_t dim, std::string reason) {
-        const std::size_t col = dim == ingest_checker::indicator_field ? lay_.at[static_cast<int>(role::indicator)]
-                                : dim == ingest_checker::value_field   ? lay_.at[static_cast<int>(role::value)]
-                                                                       : column_of_dimension(dim);
-        field_error(fields[col], std::move(reason), true);
-      });
+      const regiokpi::indicator* ind =
+          checker_->check(indicator, members_, is_text ? nullptr : &value, [&](std::size_t dim, std::string reason) {
+            const std::size_t col = dim == ingest_checker::indicator_field ? lay_.at[static_cast<int>(role::indicator)]
+                                    : dim == ingest_checker::value_field   ? lay_.at[static_cast<int>(role::value)]
+                                                                           : column_of_dimension(dim);
+            field_error(fields[col], std::move(reason), true);
+          });
       if (errors_.size() != errors_before) return;
+      // A text indicator's value is text even when it reads as a number ("2021").
+      if (ind != nullptr && ind->kind == measure_kind::text) {
+        is_text = true;
+        value = 0;
+      }
     }
     if (!errors_.empty()) return;  // the batch is rejected anyway: stop staging rows
 
@@ -575,6 +590,10 @@ class part_parser {
     if (batch_.has_recorded_at) batch_.recorded_at.push_back(recorded);
     if (batch_.has_revision) batch_.revision.push_back(revision);
     if (batch_.has_note) batch_.note.push_back(batch_.texts.intern(text(role::note)));
+    if (is_text) {
+      batch_.text_rows.push_back(static_cast<std::uint32_t>(batch_.day.size() - 1));
+      batch_.text_ids.push_back(batch_.texts.intern(value_text));
+    }
   }
 
   std::size_t column_of_dimension(std::size_t dim) const {

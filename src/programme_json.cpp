@@ -446,8 +446,8 @@ constexpr std::array all_directions{direction::increase, direction::decrease, di
 constexpr std::array all_bases{target_basis::absolute, target_basis::change, target_basis::percent_change};
 constexpr std::array all_target_kinds{target_kind::target, target_kind::milestone};
 constexpr std::array all_dimension_kinds{dimension_kind::hierarchy, dimension_kind::category};
-constexpr std::array all_time_rules{time_rule::sum,   time_rule::avg,   time_rule::min, time_rule::max,
-                                    time_rule::count, time_rule::first, time_rule::last};
+constexpr std::array all_time_rules{time_rule::sum,   time_rule::avg,   time_rule::min,  time_rule::max,
+                                    time_rule::count, time_rule::first, time_rule::last, time_rule::last_in_period};
 constexpr std::array all_contribution_kinds{contribution_kind::fixed, contribution_kind::share,
                                             contribution_kind::remainder};
 constexpr std::array all_roundings{rounding::half_even, rounding::half_away_from_zero, rounding::toward_zero};
@@ -479,9 +479,15 @@ class structure_reader {
     p.description = o.str("description", false);
     p.tags = o.strings("tags");
     if (const json* per = o.get("period", true)) {
-      object_reader po(diags, *per, o.at("period"), {"start", "end"});
+      object_reader po(diags, *per, o.at("period"), {"start", "end", "fy_first_month"});
       if (auto d = po.date_field("start", true)) p.start = *d;
       if (auto d = po.date_field("end", true)) p.end = *d;
+      if (auto m = po.number("fy_first_month", false)) {
+        if (*m >= 1 && *m <= 12 && *m == static_cast<int>(*m))
+          p.fy_first_month = static_cast<std::int32_t>(*m);
+        else
+          po.fail(po.at("fy_first_month"), "the first month of the financial year must be a whole number 1..12");
+      }
     }
     if (const json* t = o.get("thresholds", false)) p.thresholds = read_thresholds(*t, o.at("thresholds"));
     if (const json* f = o.get("funding", false)) p.funding = read_funding(*f, o.at("funding"));
@@ -1630,6 +1636,7 @@ std::string write_programme(const programme& p) {
   if (!p.description.empty()) o["description"] = p.description;
   put_tags(o, p.tags);
   o["period"] = json{{"start", format_date(p.start)}, {"end", format_date(p.end)}};
+  if (p.fy_first_month != 1) o["period"]["fy_first_month"] = p.fy_first_month;
   if (p.thresholds != thresholds{}) o["thresholds"] = thresholds_json(p.thresholds);
   if (!p.parties.empty()) {
     json ps = json::array();

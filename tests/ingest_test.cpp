@@ -397,6 +397,49 @@ TEST(Ingest, ProgrammeRules) {
   EXPECT_EQ(s.size(), 2u);
 }
 
+TEST(Ingest, TextIndicatorsCarryTextNumbersStayNumbers) {
+  programme p = small_programme();
+  indicator story;
+  story.id = "story";
+  story.kind = measure_kind::text;
+  p.pillars[0].goals[0].results[0].indicators.push_back(story);
+  auto o = named();
+  o.programme = &p;
+  measurement_store s;
+  ingest_csv(s,
+             "indicator,date,region,value,revision\n"
+             "story,2021-03-31,emmen,\"pilot running, 3 of 6 sites\",\n"
+             "story,2021-06-30,emmen,2021,1\n"  // reads as a number, but a text indicator's value is text
+             "jobs,2021-06-30,emmen,4,\n"
+             "story,2021-06-30,emmen,\"pilot \"\"done\"\"\",\n",
+             o);
+  ASSERT_EQ(s.size(), 4u);
+  EXPECT_EQ(s.text_count(), 3u);
+  EXPECT_EQ(s.row(0).text, "pilot running, 3 of 6 sites");
+  EXPECT_EQ(s.row(0).value, 0);
+  EXPECT_EQ(s.row(1).text, "2021");
+  EXPECT_EQ(s.row(2).text, "");
+  EXPECT_EQ(s.row(2).value, 4);
+  EXPECT_EQ(s.row(3).text, "pilot \"done\"");
+  // 2021-06-30 has two texts: revision 1 ("2021") beats the later row of revision 0.
+  auto t = s.latest_text("story", d("2021-06-30"));
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->text, "2021");
+  t = s.latest_text("story", d("2021-05-01"));
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->text, "pilot running, 3 of 6 sites");
+  EXPECT_EQ(t->when, d("2021-03-31"));
+
+  // Text only for a text indicator, and only with a programme that says so.
+  measurement_store e;
+  EXPECT_THAT(ingest_errors(e, "indicator,date,region,value\njobs,2021-01-01,emmen,many\nstory,2021-01-01,emmen,\n", o),
+              ElementsAre("m.csv:2:23: \"many\" is not a decimal number (only a text indicator's value may be text)",
+                          "m.csv:3:24: the value is empty"));
+  EXPECT_THAT(ingest_errors(e, "indicator,date,region,value\nstory,2021-01-01,emmen,pilot\n"),
+              ElementsAre("m.csv:2:24: \"pilot\" is not a decimal number"));
+  EXPECT_EQ(e.size(), 0u);
+}
+
 TEST(Ingest, ManyIndicatorsAndMembersLeaveTheDenseSeriesTable) {
   // 5,000 indicators x 3,000 members need more than 2^22 series slots: the reader switches from
   // its dense table to hashing mid-file. Every row must still read back as written.

@@ -481,3 +481,20 @@ TEST(ProgrammeJson, StructuralErrorsHideOnlyTheRulesTheyMakeUnreliable) {
   ds = errors_of(j);
   EXPECT_TRUE(has(ds, "/period/end", "2019-12-31 is before the programme start 2020-01-01"));
 }
+
+TEST(ProgrammeJson, FinancialYearFirstMonthAndLastInPeriod) {
+  json j = minimal();
+  EXPECT_EQ(read_programme(j.dump()).fy_first_month, 1);  // default: the calendar year
+  EXPECT_EQ(write_programme(read_programme(j.dump())).find("fy_first_month"), std::string::npos);
+  j["period"]["fy_first_month"] = 4;
+  indicator_at(j, 0)["time_rule"] = "last_in_period";
+  const programme p = read_programme(j.dump());
+  EXPECT_EQ(p.fy_first_month, 4);
+  EXPECT_EQ(p.all_indicators()[0]->time_rule, time_rule::last_in_period);
+  EXPECT_EQ(read_programme(write_programme(p)), p);  // written and read back
+  for (const json& bad : {json(13), json(0), json(4.5), json("4")}) {
+    j["period"]["fy_first_month"] = bad;
+    const auto ds = errors_of(j);
+    EXPECT_TRUE(ds.size() == 1 && ds[0].where == "/period/fy_first_month") << bad.dump();
+  }
+}

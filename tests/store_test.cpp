@@ -81,3 +81,66 @@ TEST(Store, SeriesAreSharedAcrossBatchesAndDimensionsWiden) {
   EXPECT_EQ(s.size(), 6u);
   EXPECT_EQ(c.row(3).indicator, "jobs");
 }
+
+TEST(Store, TextRowsAndTheLatestText) {
+  measurement_store s;
+  const measurement rows[] = {
+      {.indicator = "jobs", .when = parse_date("2021-03-31"), .coordinates = {"emmen"}, .value = 4},
+      {.indicator = "story", .when = parse_date("2021-03-31"), .coordinates = {"emmen"}, .text = "pilot started"},
+      {.indicator = "story",
+       .when = parse_date("2021-06-30"),
+       .coordinates = {"assen"},
+       .recorded_at = parse_date("2021-07-20"),
+       .text = "pilot in 2 of 6 municipalities"},
+      {.indicator = "jobs", .when = parse_date("2021-06-30"), .coordinates = {"emmen"}, .value = 5},
+  };
+  s.append({"region"}, rows);
+  // A second batch: a correction (revision 1) dated like an earlier text, and a later plain row.
+  const measurement more[] = {
+      {.indicator = "story",
+       .when = parse_date("2021-03-31"),
+       .coordinates = {"emmen"},
+       .revision = 1,
+       .text = "pilot started in Emmen"},
+      {.indicator = "story", .when = parse_date("2021-03-31"), .coordinates = {"emmen"}, .text = "late, revision 0"},
+  };
+  s.append({"region"}, more);
+  ASSERT_EQ(s.size(), 6u);
+  EXPECT_TRUE(s.has_text());
+  EXPECT_EQ(s.text_count(), 4u);
+  EXPECT_EQ(s.row(0).text, "");  // a number row
+  EXPECT_EQ(s.row(1).text, "pilot started");
+  EXPECT_EQ(s.row(4).text, "pilot started in Emmen");  // rows of the second batch: 4 and 5
+  EXPECT_EQ(s.text_value(3), "");
+
+  // On 2021-06-30 the latest is Assen's (across every series of the indicator), row 2.
+  auto t = s.latest_text("story", parse_date("2021-06-30"));
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->text, "pilot in 2 of 6 municipalities");
+  EXPECT_EQ(t->when, parse_date("2021-06-30"));
+  EXPECT_EQ(t->row, 2u);
+  // As recorded on 2021-07-01 Assen's text was not known yet: the 03-31 ones remain, where the
+  // revision-1 correction beats both the original and the later-input revision-0 row.
+  t = s.latest_text("story", parse_date("2021-06-30"), parse_date("2021-07-01"));
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->text, "pilot started in Emmen");
+  EXPECT_EQ(t->row, 4u);
+  EXPECT_FALSE(s.latest_text("story", parse_date("2021-03-30")));  // before any text
+  EXPECT_FALSE(s.latest_text("jobs", parse_date("2021-12-31")));   // a number indicator
+  EXPECT_FALSE(s.latest_text("nope", parse_date("2021-12-31")));
+}
+
+TEST(Store, NumberRowsStaySixteenBytes) {
+  // Without provenance or text, a row is its series, day and value: 4 + 4 + 8 bytes. Text rows live
+  // in a sparse side table, so a store without them has none.
+  measurement_store s;
+  const measurement rows[] = {
+      {.indicator = "jobs", .when = parse_date("2021-03-31"), .coordinates = {""}, .value = 4},
+      {.indicator = "jobs", .when = parse_date("2021-03-31"), .coordinates = {"emmen"}, .value = 5},
+  };
+  s.append({"region"}, rows);
+  EXPECT_EQ(sizeof(s.series_ids()[0]) + sizeof(s.day_numbers()[0]) + sizeof(s.values()[0]), 16u);
+  EXPECT_FALSE(s.has_text());
+  EXPECT_FALSE(s.has_note() || s.has_source() || s.has_status() || s.has_revision() || s.has_recorded_at());
+  EXPECT_EQ(s.coordinate(0, 0), "");  // the total over region: one interned member, no flag
+}

@@ -1,7 +1,8 @@
 // Differential test: random small measurement CSVs with edge cases (leap days, ISO week 53, year ends,
 // quoted fields with commas, quotes and line breaks, CRLF, a BOM, negative and exponent values, ties on
-// equal dates) aggregated by `regiokpi aggregate` and by DuckDB, for every time rule DuckDB can express
-// (sum, avg, min, max, count, first, last), every space rule (sum, avg, min, max, count), every period
+// equal dates) aggregated by `regiokpi aggregate` and by DuckDB, for every time rule (sum, avg, min, max,
+// count, first, last_in_period, and last carried forward: a calendar of periods joined to each series'
+// latest row dated on or before the period's end), every space rule (sum, avg, min, max, count), every period
 // type (day, ISO week, month, quarter, half-year, year, financial year) and several groupings, with
 // and without --cumulative, --indicator and --from/--to. Results must agree (values within a
 // float-rounding tolerance, labels and row order exactly).
@@ -163,9 +164,37 @@ const TIME = {
   max: 'max(value)',
   count: 'count(*)::DOUBLE',
   first: `arg_min(value, ${ORDER_KEY})`,
-  last: `arg_max(value, ${ORDER_KEY})`,
+  last_in_period: `arg_max(value, ${ORDER_KEY})`,
+  last: null, // carried forward: carriedSql below
 };
 const SPACE = { sum: 'sum(tv)', avg: 'avg(tv)', min: 'min(tv)', max: 'max(tv)', count: 'count(tv)::DOUBLE' };
+
+// time rule last, written from its definition (docs/aggregation.md): the periods run from the one
+// holding max(first date, --from) to the one holding each indicator's latest row dated in
+// [max(first date, --from), min(last date, --to)]; in each, a series' value is its latest row (by
+// date, then input order) dated on or before the period's end, however early; nothing before its
+// first row.
+function carriedSql(ds, q, dims, pkey, plabel) {
+  const lo = q.from ? `greatest(min(date), DATE ${sqlStr(q.from)})` : 'min(date)';
+  const hi = q.to ? `least(max(date), DATE ${sqlStr(q.to)})` : 'max(date)';
+  const only = q.indicators ? `indicator IN (${q.indicators.map(sqlStr).join(', ')})` : 'true';
+  return `
+    bounds AS (SELECT ${lo} AS lo, ${hi} AS hi FROM d),
+    days AS (SELECT unnest(generate_series(lo, hi, INTERVAL 1 DAY))::DATE AS date FROM bounds WHERE lo <= hi),
+    cal AS (SELECT ${pkey} AS pk, min(${plabel}) AS label, max(date) AS pend FROM days GROUP BY pk),
+    ends AS (SELECT indicator, max(${pkey}) AS end_pk FROM d, bounds
+             WHERE date BETWEEN lo AND hi AND ${only} GROUP BY indicator),
+    series AS (SELECT DISTINCT indicator, ${dims.join(', ')} FROM d WHERE ${only}),
+    grid AS (SELECT series.*, cal.pk, cal.label, cal.pend FROM series JOIN ends USING (indicator)
+             JOIN cal ON cal.pk <= ends.end_pk),
+    carried AS (
+      SELECT g.indicator, ${dims.map((c) => 'g.' + c).join(', ')}, g.pk, g.label,
+             (SELECT arg_max(x.value, ${ORDER_KEY.replaceAll('date', 'x.date').replaceAll('rn', 'x.rn')}) FROM d x
+              WHERE x.indicator = g.indicator ${dims.map((c) => `AND x.${c} = g.${c}`).join(' ')}
+                AND x.date <= g.pend) AS tv
+      FROM grid g),
+    t AS (SELECT * FROM carried WHERE tv IS NOT NULL),`;
+}
 
 function expectedSql(ds, q) {
   const dims = ds.dims.map((d) => ident(d.name));
@@ -179,11 +208,15 @@ function expectedSql(ds, q) {
     ? `sum(v) OVER (PARTITION BY indicator${by.map((b) => ', ' + b).join('')} ORDER BY pk
                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`
     : 'v';
-  return `
-    WITH t AS (
+  const t =
+    q.time === 'last'
+      ? carriedSql(ds, q, dims, pkey, plabel)
+      : `t AS (
       SELECT indicator, ${dims.join(', ')}, ${pkey} AS pk, min(${plabel}) AS label, ${TIME[q.time]} AS tv
       FROM d ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-      GROUP BY indicator, ${dims.join(', ')}, pk),
+      GROUP BY indicator, ${dims.join(', ')}, pk),`;
+  return `
+    WITH ${t}
     s AS (
       SELECT indicator, ${by.map((b) => b + ', ').join('')}pk, min(label) AS label, ${SPACE[q.space]} AS v
       FROM t GROUP BY indicator, ${by.map((b) => b + ', ').join('')}pk)
@@ -297,7 +330,11 @@ for (let k = 0; k < datasets; ++k) {
     );
     let out;
     try {
-      out = execFileSync(binary, regiokpiArgs(file, q), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      out = execFileSync(binary, regiokpiArgs(file, q), {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        maxBuffer: 1 << 28, // carried forward by day over 12 years: many MB
+      });
     } catch (e) {
       report(ds, file, q, `exited ${e.status}: ${String(e.stderr).trim()}`);
       continue;

@@ -62,11 +62,12 @@ int main(int argc, char** argv) {
                                                 .space = regiokpi::space_rule::sum});
     print_time("q1", start);
 
-    // Q2: LAST of each series (indicator, municipality, sector) per quarter, SUM over the municipalities.
+    // Q2: LAST of each series (indicator, municipality, sector) inside each quarter (last_in_period, no
+    // carrying forward: what DuckDB's arg_max per quarter computes), SUM over the municipalities.
     start = clock_type::now();
     const auto q2 = regiokpi::aggregate(store, {.period = regiokpi::period_type::quarter,
                                                 .group_by = {"sector"},
-                                                .time = regiokpi::time_rule::last,
+                                                .time = regiokpi::time_rule::last_in_period,
                                                 .space = regiokpi::space_rule::sum});
     print_time("q2", start);
 

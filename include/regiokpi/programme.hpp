@@ -105,6 +105,9 @@ struct programme {
   std::vector<std::string> tags;
   date start;  ///< first day of the programme period
   date end;    ///< last day of the programme period (included)
+  /// First month of the programme's financial year (1..12): what its financial_year series and
+  /// aggregations use (query::fy_first_month). JSON: period.fy_first_month, default 1.
+  std::int32_t fy_first_month = 1;
   std::vector<party> parties;
   std::optional<programme_funding> funding;
   std::vector<dimension> dimensions;

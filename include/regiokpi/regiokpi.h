@@ -75,7 +75,8 @@ typedef enum rk_time_rule {
   RK_TIME_MAX = 3,
   RK_TIME_COUNT = 4,
   RK_TIME_FIRST = 5,
-  RK_TIME_LAST = 6
+  RK_TIME_LAST = 6,          /* latest value on or before the period's end: carries forward */
+  RK_TIME_LAST_IN_PERIOD = 7 /* latest value inside the period only (what RK_TIME_LAST was up to 0.1) */
 } rk_time_rule;
 
 typedef enum rk_space_rule {

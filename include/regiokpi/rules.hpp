@@ -15,9 +15,13 @@
 
 namespace regiokpi {
 
-/// How the values of one series inside one period combine: sum for flows, last for stocks.
+/// How the values of one series combine into one value per period: sum for flows, last for stocks.
+/// All but `last` use the series' values inside the period only. `last` is the series' latest value
+/// on or before the period's last day (DHIS2's LAST): a stock carries forward through periods without
+/// a report; `last_in_period` is the latest value inside the period (DHIS2's LAST_IN_PERIOD).
 /// first/last go by date; on equal dates, by input order (last: the later row wins).
-enum class time_rule : std::uint8_t { sum, avg, min, max, count, first, last };
+/// (Appended values only: the C ABI numbers them.)
+enum class time_rule : std::uint8_t { sum, avg, min, max, count, first, last, last_in_period };
 
 /// How per-member results combine across the members not grouped by. weighted_avg weights each member
 /// by an attribute (population, households); coverage counts the members meeting a threshold (or
@@ -25,7 +29,8 @@ enum class time_rule : std::uint8_t { sum, avg, min, max, count, first, last };
 enum class space_rule : std::uint8_t { sum, avg, min, max, count, weighted_avg, coverage };
 
 constexpr std::string_view to_string(time_rule r) noexcept {
-  constexpr std::array<std::string_view, 7> names{"sum", "avg", "min", "max", "count", "first", "last"};
+  constexpr std::array<std::string_view, 8> names{"sum",   "avg",   "min",  "max",
+                                                  "count", "first", "last", "last_in_period"};
   return names[static_cast<std::size_t>(r)];
 }
 
@@ -36,10 +41,11 @@ constexpr std::string_view to_string(space_rule r) noexcept {
 
 /// Parses a time rule by its to_string() name (or "average"/"mean" for avg); throws error(parse_error).
 inline time_rule parse_time_rule(std::string_view name) {
-  for (std::size_t i = 0; i < 7; ++i)
+  for (std::size_t i = 0; i < 8; ++i)
     if (to_string(static_cast<time_rule>(i)) == name) return static_cast<time_rule>(i);
   if (name == "average" || name == "mean") return time_rule::avg;
-  throw error(errc::parse_error, quote(name) + " is not a time rule: use sum, avg, min, max, count, first or last");
+  throw error(errc::parse_error,
+              quote(name) + " is not a time rule: use sum, avg, min, max, count, first, last or last_in_period");
 }
 
 /// Parses a space rule by its to_string() name (or "average"/"mean" for avg, "weighted_average" for

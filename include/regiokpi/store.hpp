@@ -7,6 +7,9 @@
 //                              .coordinates = {"emmen"}, .value = 12}});
 // Rows are never changed or removed: a correction is a new row with a higher `revision`, and rows
 // keep their input order, which the first/last time rules use to break ties on equal dates.
+// A member "" in a dimension is the total over it (docs/measurements-format.md). A text indicator's
+// rows carry text (measurement::text) in a sparse side table; store.latest_text("W-x.status", as_of)
+// gives the one a report shows.
 // Const member functions may run concurrently; appending needs exclusive access.
 #pragma once
 
@@ -57,6 +60,9 @@ struct measurement {
   std::optional<date> recorded_at;  ///< when this value became known; none = always known
   std::uint32_t revision = 0;       ///< corrections carry a higher revision than what they replace
   std::string_view note;
+  /// A text indicator's value ("pilot running in 3 of 6 municipalities"); empty: a number row.
+  /// A text row keeps `value` in the numeric column too (ingest stores 0 there).
+  std::string_view text;
 };
 
 /// One stored row, read back; the string_views point into the store.
@@ -69,6 +75,14 @@ struct stored_measurement {
   std::optional<date> recorded_at;
   std::uint32_t revision = 0;
   std::string_view note;
+  std::string_view text;  ///< a text indicator's value; empty for a number row
+};
+
+/// A text indicator's latest text (measurement_store::latest_text): the text, its date and its row.
+struct dated_text {
+  std::string_view text;
+  date when;
+  std::size_t row = 0;
 };
 
 namespace detail {
@@ -90,6 +104,8 @@ struct staged_batch {
   column<measurement_status> status;
   column<std::uint32_t> source, revision, note;
   column<std::int32_t> recorded_at;
+  // Text values, sparse: the batch rows that carry one (ascending) and their ids in `texts`.
+  std::vector<std::uint32_t> text_rows, text_ids;
 
   [[nodiscard]] std::size_t size() const noexcept { return day.size(); }
 
@@ -190,8 +206,45 @@ class measurement_store {
     if (has_recorded_at_ && recorded_at_[i] != detail::no_day) m.recorded_at = date::from_day_number(recorded_at_[i]);
     if (has_revision_) m.revision = revision_[i];
     if (has_note_) m.note = texts_[note_[i]];
+    m.text = text_value(i);
     return m;
   }
+  /// Whether any row carries a text value (a text indicator's), and how many do.
+  [[nodiscard]] bool has_text() const noexcept { return !text_rows_.empty(); }
+  [[nodiscard]] std::size_t text_count() const noexcept { return text_rows_.size(); }
+  /// Row i's text value; empty for a number row. O(log text_count()).
+  [[nodiscard]] std::string_view text_value(std::size_t i) const noexcept {
+    const auto it = std::lower_bound(text_rows_.begin(), text_rows_.end(), i);
+    return it != text_rows_.end() && *it == i ? texts_[text_ids_[static_cast<std::size_t>(it - text_rows_.begin())]]
+                                              : std::string_view();
+  }
+  /// The latest text of a text indicator on `as_of`: among its text rows (every series) dated on or
+  /// before as_of and, with as_recorded_on, recorded on or before it (rows without recorded_at
+  /// always count), the one with the latest date; on equal dates the higher revision, then the
+  /// later row. nullopt when there is none. O(text_count()): only text rows are looked at.
+  [[nodiscard]] std::optional<dated_text> latest_text(std::string_view indicator, date as_of,
+                                                      std::optional<date> as_recorded_on = std::nullopt) const {
+    const auto ind = indicators_.find(indicator);
+    if (!ind) return std::nullopt;
+    const std::int32_t limit = as_of.day_number();
+    std::optional<std::size_t> best;
+    std::size_t best_k = 0;
+    for (std::size_t k = 0; k < text_rows_.size(); ++k) {
+      const std::size_t i = text_rows_[k];
+      if (series_indicator_[series_[i]] != *ind || day_[i] > limit) continue;
+      if (as_recorded_on && has_recorded_at_ && recorded_at_[i] != detail::no_day &&
+          recorded_at_[i] > as_recorded_on->day_number())
+        continue;
+      const std::uint32_t rev = has_revision_ ? revision_[i] : 0;
+      if (best && (day_[i] < day_[*best] || (day_[i] == day_[*best] && rev < (has_revision_ ? revision_[*best] : 0))))
+        continue;
+      best = i;  // later rows win ties: text_rows_ ascends
+      best_k = k;
+    }
+    if (!best) return std::nullopt;
+    return dated_text{texts_[text_ids_[best_k]], date::from_day_number(day_[*best]), *best};
+  }
+
   /// Row i's member in dimension dim.
   [[nodiscard]] std::string_view coordinate(std::size_t i, std::size_t dim) const noexcept {
     return members_[series_member(series_[i], dim)];
@@ -201,6 +254,7 @@ class measurement_store {
   /// already stored get "" there, and these rows get "" in store dimensions they do not name).
   /// All or nothing: throws error(validation_error) listing every bad row (empty indicator, a
   /// coordinate count that differs from the names, a non-finite value) and changes nothing.
+  /// A row with `text` is a text row (append does not know indicator kinds; ingest checks them).
   void append(std::span<const std::string> dimension_names, std::span<const measurement> rows);
   void append(std::initializer_list<std::string> dimension_names, std::span<const measurement> rows) {
     const std::vector<std::string> names(dimension_names);
@@ -228,6 +282,9 @@ class measurement_store {
   detail::column<measurement_status> status_;
   detail::column<std::uint32_t> source_, revision_, note_;
   detail::column<std::int32_t> recorded_at_;
+  // Text values, sparse (text rows are few): rows ascending, and their ids in texts_.
+  std::vector<std::size_t> text_rows_;
+  std::vector<std::uint32_t> text_ids_;
 };
 
 // ---- implementation --------------------------------------------------------------------------
@@ -303,6 +360,7 @@ inline void measurement_store::commit(std::span<detail::staged_batch> parts) {
   if (note && !has_note_) note_.append(old_size, blank_text), has_note_ = true;
 
   const std::uint32_t blank_member = nd > where.size() ? members_.intern("") : 0;
+  std::size_t old_total = old_size;  // the store row of each batch's first row
   for (auto& p : parts) {
     const std::size_t n = p.size();
     std::vector<std::uint32_t> ind(p.indicators.size()), mem(p.members.size()), txt(p.texts.size());
@@ -349,6 +407,11 @@ inline void measurement_store::commit(std::span<detail::staged_batch> parts) {
       p.has_recorded_at ? recorded_at_.append(p.recorded_at.data(), n) : recorded_at_.append(n, detail::no_day);
     if (has_revision_) p.has_revision ? revision_.append(p.revision.data(), n) : revision_.append(n, 0u);
     if (has_note_) copy_text(p.has_note, note_, p.note);
+    for (std::size_t k = 0; k < p.text_rows.size(); ++k) {
+      text_rows_.push_back(old_total + p.text_rows[k]);
+      text_ids_.push_back(txt[p.text_ids[k]]);
+    }
+    old_total += n;
   }
   if (added != 0) {
     auto [lo, hi] = std::minmax_element(day_.begin() + old_size, day_.end());
@@ -395,6 +458,10 @@ inline void measurement_store::append(std::span<const std::string> dimension_nam
     if (b.has_recorded_at) b.recorded_at.push_back(r.recorded_at ? r.recorded_at->day_number() : detail::no_day);
     if (b.has_revision) b.revision.push_back(r.revision);
     if (b.has_note) b.note.push_back(b.texts.intern(r.note));
+    if (!r.text.empty()) {
+      b.text_rows.push_back(static_cast<std::uint32_t>(b.day.size() - 1));
+      b.text_ids.push_back(b.texts.intern(r.text));
+    }
   }
   commit(std::span<detail::staged_batch>(&b, 1));
 }

@@ -114,7 +114,9 @@ const bool registered = register_command({
       app.add_option("--period", o->period, "Period type: day, week, month, quarter, half_year, year, financial_year")
           ->required();
       app.add_option("--by", o->by, "Dimensions to group by, comma-separated (a hierarchy level with --programme)");
-      app.add_option("--time", o->time, "Time rule: sum, avg, min, max, count, first, last (default sum)");
+      app.add_option(
+          "--time", o->time,
+          "Time rule: sum, avg, min, max, count, first, last (carried forward), last_in_period (default sum)");
       app.add_option("--space", o->space,
                      "Space rule: sum, avg, min, max, count, weighted_avg, coverage (default sum)");
       app.add_flag("--cumulative", o->cumulative, "Running total over each group's periods");

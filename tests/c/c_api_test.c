@@ -140,20 +140,33 @@ static void test_store_and_query(void) {
   CHECK(rows == 3 && total == 31.5);
   rk_result_destroy(r);
 
-  /* Grouped by region, LAST per month. */
+  /* Grouped by region, the last value inside each month. */
   const char* by[] = {"region"};
   const char* only[] = {"jobs"};
   q.group_by = by;
   q.group_by_count = 1;
   q.indicators = only;
   q.indicator_count = 1;
-  q.time_rule = RK_TIME_LAST;
+  q.time_rule = RK_TIME_LAST_IN_PERIOD;
   q.period = RK_PERIOD_MONTH;
   q.from = "2021-02-01";
   CHECK(rk_aggregate(&r, store, &q, NULL) == RK_OK);
   CHECK(rk_result_row_count(r) == 3); /* emmen 2021-02 (5), emmen 2021-05 (4), hoogeveen 2021-04 (7) */
   CHECK(rk_result_get_row(r, 1, &row) == RK_OK && row.value == 4.0 && strcmp(row.period, "2021-05") == 0);
   CHECK(strcmp(rk_result_group_value(r, 2, 0), "hoogeveen") == 0);
+  rk_result_destroy(r);
+  /* RK_TIME_LAST carries forward to jobs' latest month (May): emmen 02 (5), 03 (5), 04 (5), 05 (4);
+     hoogeveen 04 (7), 05 (7). */
+  q.time_rule = RK_TIME_LAST;
+  CHECK(rk_aggregate(&r, store, &q, NULL) == RK_OK);
+  CHECK(rk_result_row_count(r) == 6);
+  CHECK(rk_result_get_row(r, 1, &row) == RK_OK && row.value == 5.0 && strcmp(row.period, "2021-03") == 0);
+  CHECK(rk_result_get_row(r, 5, &row) == RK_OK && row.value == 7.0 && strcmp(row.period, "2021-05") == 0);
+  CHECK(strcmp(rk_result_group_value(r, 5, 0), "hoogeveen") == 0);
+  q.time_rule = (rk_time_rule)8; /* one past the last rule */
+  rk_result* none = NULL;
+  CHECK(rk_aggregate(&none, store, &q, NULL) == RK_E_INVALID_ARGUMENT && none == NULL);
+  q.time_rule = RK_TIME_LAST;
   rk_result_destroy(r);
   q.from = "not a date";
   CHECK(rk_aggregate(&r, store, &q, NULL) == RK_E_PARSE && r == NULL);

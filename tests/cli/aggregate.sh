@@ -31,13 +31,34 @@ check "default rules" 'indicator,period,value
 jobs,2021-Q1,35
 jobs,2021-Q2,1' "$(cat "$tmp/out")"
 
-# last per series and quarter (ties on a date: the later row), summed over the sectors.
-run "$data/measurements_small.csv" --period quarter --by municipality --time last --space sum
-check "last then sum" 'indicator,municipality,period,value
+# last_in_period per series and quarter (ties on a date: the later row), summed over the sectors.
+run "$data/measurements_small.csv" --period quarter --by municipality --time last_in_period --space sum
+check "last_in_period then sum" 'indicator,municipality,period,value
 "homes, new",Assen,2021-Q2,4
 jobs,Assen,2021-Q1,10
 jobs,Assen,2021-Q2,1
 jobs,Emmen,2021-Q1,10' "$(cat "$tmp/out")"
+
+# last carries forward: Emmen reported only in Q1 (zorg 8, bouw 2) and keeps 10 in Q2.
+run "$data/measurements_small.csv" --period quarter --by municipality --time last --space sum
+check "last (carried) then sum" 'indicator,municipality,period,value
+"homes, new",Assen,2021-Q2,4
+jobs,Assen,2021-Q1,10
+jobs,Assen,2021-Q2,1
+jobs,Emmen,2021-Q1,10
+jobs,Emmen,2021-Q2,10' "$(cat "$tmp/out")"
+
+# Totals beside their breakdown: the empty cell is the total. Without --by sex the published 9.5 is
+# the value (not 9.5 + 7.1 + 9.2, nor 7.1 + 9.2 = 16.3); with --by sex each group is its own.
+printf 'indicator,date,sex,value\nrate,2021-12-31,,9.5\nrate,2021-12-31,m,7.1\nrate,2021-12-31,f,9.2\n' >"$tmp/totals.csv"
+run "$tmp/totals.csv" --period year
+check "total is the headline" 'indicator,period,value
+rate,2021,9.5' "$(cat "$tmp/out")"
+run "$tmp/totals.csv" --period year --by sex
+check "breakdown by sex" 'indicator,sex,period,value
+rate,,2021,9.5
+rate,f,2021,9.2
+rate,m,2021,7.1' "$(cat "$tmp/out")"
 
 # Cumulative by month for one indicator given in CSV quoting, into a file.
 run "$data/measurements_small.csv" --period month --cumulative --indicator 'jobs,"homes, new"' --from 2021-01-01 --to 2021-03-31 --output "$tmp/res.csv"

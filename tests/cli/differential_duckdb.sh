@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Differential test: `regiokpi aggregate` against DuckDB on random small data sets with edge cases, for
-# every time rule (sum avg min max count first last), every space rule (sum avg min max count), every
+# every time rule (sum avg min max count first last_in_period, and last carried forward), every space rule (sum avg min max count), every
 # period type and several groupings (bench/peers/differential.mjs does the work; about 20 s). Needs Node.js and
 # @duckdb/node-api from npm (installed into bench/peers/node_modules at the pinned version if missing);
 # when either cannot be had it prints "SKIPPED: reason" and exits 0. Any disagreement fails.

@@ -2,7 +2,8 @@
 // programme's dimensions exist, and the value suits the indicator's measure kind. Lookups are cached
 // per distinct string, so the per-row cost is a hash probe.
 //   detail::ingest_checker c(prog, {"region", "sector"});
-//   c.check("jobs", {"emmen", "zorg"}, 3.0, [](std::size_t field, std::string why) { ... });
+//   double v = 3;
+//   c.check("jobs", {"emmen", "zorg"}, &v, [](std::size_t field, std::string why) { ... });
 #pragma once
 
 #include <cmath>
@@ -27,17 +28,26 @@ class ingest_checker {
     for (const auto& name : dimension_names) dimensions_.push_back(prog.find_dimension(name));
   }
 
-  /// Reports every problem of one row through report(field, reason). Safe to call from several
-  /// threads: it only reads.
-  template <class Report>
-  void check(std::string_view indicator_id, const std::vector<std::string_view>& members, double value,
-             Report&& report) const {
+  /// The indicator when it is a text indicator of the programme, else nullptr (for a value that is
+  /// not a number: only a text indicator's may be text).
+  [[nodiscard]] const indicator* text_indicator(std::string_view indicator_id) const {
     const auto it = indicators_.find(indicator_id);
-    if (it == indicators_.end()) {
+    return it != indicators_.end() && it->second->kind == measure_kind::text ? it->second : nullptr;
+  }
+
+  /// Reports every problem of one row through report(field, reason) and returns the row's
+  /// indicator (nullptr when unknown). `value` is null for a text value (checked by the caller).
+  /// Safe to call from several threads: it only reads.
+  template <class Report>
+  const indicator* check(std::string_view indicator_id, const std::vector<std::string_view>& members,
+                         const double* value, Report&& report) const {
+    const auto it = indicators_.find(indicator_id);
+    const indicator* found = it == indicators_.end() ? nullptr : it->second;
+    if (found == nullptr) {
       report(indicator_field, quote(indicator_id) + " is not an indicator of the programme");
-    } else if (const char* why = unsuitable(it->second->kind, value)) {
-      report(value_field, std::string("the value ") + format(value) + " " + why + " (indicator " + quote(indicator_id) +
-                              " is a " + std::string(to_string(it->second->kind)) + ")");
+    } else if (const char* why = value != nullptr ? unsuitable(found->kind, *value) : nullptr) {
+      report(value_field, std::string("the value ") + format(*value) + " " + why + " (indicator " +
+                              quote(indicator_id) + " is a " + std::string(to_string(it->second->kind)) + ")");
     }
     for (std::size_t d = 0; d < members.size() && d < dimensions_.size(); ++d) {
       const dimension* dim = dimensions_[d];
@@ -45,6 +55,7 @@ class ingest_checker {
       if (dim->find_member(members[d]) == nullptr)
         report(d, quote(members[d]) + " is not a member of dimension " + quote(dim->id));
     }
+    return found;
   }
 
  private:
