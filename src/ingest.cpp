@@ -27,6 +27,7 @@
 #include <thread>
 #include <vector>
 
+#include "file_io.hpp"
 #include "regiokpi/detail/ingest_checker.hpp"
 
 namespace regiokpi {
@@ -67,14 +68,7 @@ class memory_source final : public byte_source {
 class file_source final : public byte_source {
  public:
   explicit file_source(const std::string& path) : path_(path) {
-    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) throw error(errc::io_error, path + ": cannot open for reading: " + std::strerror(errno));
-    struct stat st {};
-    if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
-      ::close(fd_);
-      throw error(errc::io_error, path + ": not a regular file");
-    }
-    size_ = static_cast<std::uint64_t>(st.st_size);
+    fd_ = detail::open_regular_file(path, size_);
     ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
   }
   file_source(const file_source&) = delete;

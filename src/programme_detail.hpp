@@ -36,6 +36,16 @@ inline std::string escape_pointer_token(std::string_view token) {
 inline std::string child(const std::string& ptr, std::string_view key) { return ptr + "/" + escape_pointer_token(key); }
 inline std::string child(const std::string& ptr, std::size_t index) { return ptr + "/" + std::to_string(index); }
 
+/// How messages name the document root: the JSON pointer of the root is the empty string, which
+/// reads as no place at all, so diagnostics about the root say "/" (as docs/programme-format.md does).
+inline constexpr std::string_view root_pointer = "/";
+
+/// Gives diagnostics about the document root the place root_pointer.
+inline void name_root(std::vector<diagnostic>& diags) {
+  for (auto& d : diags)
+    if (d.where.empty()) d.where = std::string(root_pointer);
+}
+
 /// Whether `ptr` is `prefix` or lies below it.
 inline bool within(std::string_view ptr, std::string_view prefix) {
   return ptr.substr(0, prefix.size()) == prefix && (ptr.size() == prefix.size() || ptr[prefix.size()] == '/');

@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "file_io.hpp"
 #include "programme_detail.hpp"
 #include "regiokpi/programme_io.hpp"
 
@@ -751,17 +752,11 @@ programme read_programme(std::string_view json_text, std::string_view source_nam
         std::any_of(shadows.begin(), shadows.end(), [&](const std::string& s) { return within(d.where, s); });
     if (!shadowed) all.push_back(std::move(d));
   }
+  name_root(all);
   if (!all.empty()) throw error(errc::validation_error, std::move(all));
   return p;
 }
 
-programme read_programme_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw error(errc::io_error, path + ": cannot open for reading");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw error(errc::io_error, path + ": read failed");
-  return read_programme(ss.str(), path);
-}
+programme read_programme_file(const std::string& path) { return read_programme(detail::read_text_file(path), path); }
 
 }  // namespace regiokpi

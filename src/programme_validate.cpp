@@ -154,12 +154,16 @@ class rule_checker {
       check_id(dim.id, ptr + "/id");
       check_name(dim.name, ptr + "/name");
       if (!ids.insert(dim.id).second) fail(ptr + "/id", "duplicate dimension id " + quote(dim.id));
-      std::set<std::string> levels;
+      std::unordered_map<std::string_view, std::size_t> levels;  // level -> index (the first one)
       for (std::size_t l = 0; l < dim.levels.size(); ++l) {
         check_id(dim.levels[l], child(ptr + "/levels", l));
-        if (!levels.insert(dim.levels[l]).second)
+        if (!levels.emplace(dim.levels[l], l).second)
           fail(child(ptr + "/levels", l), "duplicate level " + quote(dim.levels[l]));
       }
+      const auto level_of = [&](const std::string& name) {
+        const auto it = levels.find(name);
+        return it == levels.end() ? dim.levels.end() : dim.levels.begin() + static_cast<std::ptrdiff_t>(it->second);
+      };
       if (dim.kind == dimension_kind::hierarchy && dim.levels.empty())
         fail(ptr + "/levels", "a hierarchy needs its levels, top first (country, province, municipality)");
       if (dim.kind == dimension_kind::category && !dim.levels.empty())
@@ -176,7 +180,7 @@ class rule_checker {
           if (!mem.level.empty()) fail(mptr + "/level", "a category member has no level");
           if (!mem.parent.empty()) fail(mptr + "/parent", "a category member has no parent");
         } else {
-          const auto lvl = std::find(dim.levels.begin(), dim.levels.end(), mem.level);
+          const auto lvl = level_of(mem.level);
           if (mem.level.empty())
             fail(mptr, "missing required field \"level\" (a hierarchy member sits at one of its levels)");
           else if (lvl == dim.levels.end())
@@ -189,7 +193,7 @@ class rule_checker {
                    quote(mem.parent) + (dim.find_member(mem.parent) ? " must be listed before its children"
                                                                     : " is not a member of " + quote(dim.id)));
             } else if (lvl != dim.levels.end()) {
-              const auto plvl = std::find(dim.levels.begin(), dim.levels.end(), dim.members[it->second].level);
+              const auto plvl = level_of(dim.members[it->second].level);
               if (plvl != dim.levels.end() && plvl >= lvl)
                 fail(mptr + "/parent", "parent " + quote(mem.parent) + " (" + *plvl + ") is not above " +
                                            quote(mem.id) + " (" + *lvl + ")");
@@ -282,7 +286,23 @@ class rule_checker {
       }
     }
     try {
-      (void)evaluate(f.plan);
+      const funding_result r = evaluate(f.plan);
+      // The total funding_total() reports: every contribution but the pools. Found here, with the
+      // contribution that makes it overflow, rather than by every later report.
+      amount total = amount::from_minor_units(
+          0, r.contributions.empty() ? currency(f.currency) : r.contributions.front().value.currency(),
+          r.contributions.empty() ? 2 : r.contributions.front().value.scale());
+      for (std::size_t k = 0; k < r.contributions.size(); ++k) {
+        const auto& c = r.contributions[k];
+        if (std::find(f.pools.begin(), f.pools.end(), c.id) != f.pools.end()) continue;
+        try {
+          total += c.value;
+        } catch (const error& e) {
+          fail(cptr(k), "the funding total overflows when this contribution (" + c.value.to_text() +
+                            ") is added to the ones before it (" + total.to_text() + "): " + e.what());
+          break;
+        }
+      }
     } catch (const error& e) {
       if (e.diagnostics().empty())
         fail("/funding", e.what());
@@ -301,6 +321,7 @@ class rule_checker {
   }
 
   void check_tree() {
+    index_ = p_.indicator_index();
     std::set<std::string> pillar_ids, goal_ids, result_ids, indicator_ids;
     if (p_.pillars.empty()) fail("/pillars", "a programme needs at least one pillar");
     for (std::size_t a = 0; a < p_.pillars.size(); ++a) {
@@ -519,7 +540,8 @@ class rule_checker {
       bool ok = true;
       for (std::size_t k = 0; k < terms.size(); ++k) {
         const std::string where = child(tptr, k);
-        const indicator* t = p_.find_indicator(terms[k]);
+        const auto found = index_.find(terms[k]);
+        const indicator* t = found == index_.end() ? nullptr : found->second;
         if (!t) {
           std::vector<std::string_view> ids;
           for (const indicator* x : p_.all_indicators()) ids.push_back(x->id);
@@ -558,42 +580,69 @@ class rule_checker {
   }
 
   void check_formula_cycles() {
-    // Depth-first search with colours over "indicator uses indicator" edges.
-    std::unordered_map<std::string, int> colour;  // 0 new, 1 on the stack, 2 done
-    std::unordered_map<std::string, const indicator*> by_id;
-    for (const indicator* i : p_.all_indicators()) by_id.emplace(i->id, i);
-    std::set<std::string> reported;
-    std::vector<std::string> stack;
-    std::function<void(const indicator&)> visit = [&](const indicator& i) {
-      colour[i.id] = 1;
-      stack.push_back(i.id);
-      if (i.formula) {
-        std::vector<std::string> uses = i.formula->numerator;
-        uses.insert(uses.end(), i.formula->denominator.begin(), i.formula->denominator.end());
-        for (const auto& u : uses) {
-          const auto it = by_id.find(u);
-          if (it == by_id.end() || u == i.id) continue;  // reported elsewhere
-          if (colour[u] == 1) {
+    // Depth-first search with colours over "indicator uses indicator" edges, iterative (a chain of
+    // a million formulas must not exhaust the stack) and linear: each indicator is entered once, each
+    // edge followed once, and a cycle's path is read off the explicit stack by its recorded depth.
+    const auto all = p_.all_indicators();
+    std::unordered_map<std::string_view, std::size_t> number;  // id -> index in `all` (the first one)
+    for (std::size_t k = 0; k < all.size(); ++k) number.emplace(all[k]->id, k);
+    enum : std::uint8_t { fresh, active, done };
+    std::vector<std::uint8_t> colour(all.size(), fresh);
+    std::vector<std::size_t> depth(all.size(), 0);  // position on the stack while active
+    std::vector<bool> reported(all.size(), false);
+    struct frame {
+      std::size_t node;
+      std::size_t next;  // next term to follow: numerator first, then denominator
+    };
+    std::vector<frame> stack;
+    auto term = [&](const indicator& i, std::size_t k) -> const std::string* {
+      if (!i.formula) return nullptr;
+      const auto& num = i.formula->numerator;
+      const auto& den = i.formula->denominator;
+      if (k < num.size()) return &num[k];
+      if (k - num.size() < den.size()) return &den[k - num.size()];
+      return nullptr;
+    };
+    for (std::size_t root = 0; root < all.size(); ++root) {
+      if (colour[root] != fresh || number.at(all[root]->id) != root) continue;
+      colour[root] = active;
+      depth[root] = 0;
+      stack.push_back({root, 0});
+      while (!stack.empty()) {
+        frame& f = stack.back();
+        const indicator& i = *all[f.node];
+        const std::string* u = term(i, f.next);
+        if (u == nullptr) {
+          colour[f.node] = done;
+          stack.pop_back();
+          continue;
+        }
+        ++f.next;
+        const auto it = number.find(*u);
+        if (it == number.end() || *u == i.id) continue;  // reported elsewhere
+        const std::size_t v = it->second;
+        if (colour[v] == active) {
+          if (!reported[v]) {
+            reported[v] = true;
             std::string path;
-            for (auto s = std::find(stack.begin(), stack.end(), u); s != stack.end(); ++s) path += *s + " -> ";
-            path += u;
-            if (reported.insert(u).second) fail(pointers_.at(i.id) + "/formula", "formula cycle: " + path);
-          } else if (colour[u] == 0) {
-            visit(*it->second);
+            for (std::size_t s = depth[v]; s < stack.size(); ++s) path += all[stack[s].node]->id + " -> ";
+            path += *u;
+            fail(pointers_.at(i.id) + "/formula", "formula cycle: " + path);
           }
+        } else if (colour[v] == fresh) {
+          colour[v] = active;
+          depth[v] = stack.size();
+          stack.push_back({v, 0});  // invalidates f; not used again in this pass
         }
       }
-      stack.pop_back();
-      colour[i.id] = 2;
-    };
-    for (const indicator* i : p_.all_indicators())
-      if (colour[i->id] == 0) visit(*i);
+    }
   }
 
   const programme& p_;
   bool period_known_ = true;
   bool period_ok_ = true;
-  std::unordered_map<std::string, std::string> pointers_;  // indicator id -> JSON pointer (first one)
+  std::unordered_map<std::string, std::string> pointers_;         // indicator id -> JSON pointer (first one)
+  std::unordered_map<std::string_view, const indicator*> index_;  // indicator id -> indicator (the first one)
 };
 
 }  // namespace
@@ -601,6 +650,7 @@ class rule_checker {
 std::vector<diagnostic> check_rules(const programme& p, bool period_known) {
   rule_checker rules(p, period_known);
   rules.run();
+  name_root(rules.diags);
   return std::move(rules.diags);
 }
 
