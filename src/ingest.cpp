@@ -20,6 +20,8 @@
 #include <atomic>
 #include <cerrno>
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -317,6 +319,21 @@ bool parse_value(std::string_view s, double& out) {
   return r.ec == std::errc{} && r.ptr == e;
 }
 
+/// Why parse_value() refused `s`: a number outside the range of a double, or not a number.
+std::string value_problem(std::string_view s) {
+  double v = 0;
+  const char* b = s.data() + (!s.empty() && s.front() == '+' ? 1 : 0);
+  const auto r = std::from_chars(b, s.data() + s.size(), v);
+  if (r.ec == std::errc::result_out_of_range && r.ptr == s.data() + s.size()) {
+    // strtod tells underflow (a result of 0 or a tiny one) from overflow (HUGE_VAL).
+    const double big = std::strtod(std::string(s).c_str(), nullptr);
+    return std::fabs(big) >= 1.0
+               ? quote(s) + " is too large for a number (overflow: the largest is about 1.8e308)"
+               : quote(s) + " is too small for a number (underflow: the smallest nonzero is about 4.9e-324)";
+  }
+  return quote(s) + " is not a decimal number";
+}
+
 bool parse_revision(std::string_view s, std::uint32_t& out) {
   if (s.empty()) {
     out = 0;
@@ -516,8 +533,7 @@ class part_parser {
     const std::string_view value_text = text(role::value);
     double value = 0;
     if (!parse_value(value_text, value))
-      field_error(at(role::value),
-                  value_text.empty() ? "the value is empty" : quote(value_text) + " is not a decimal number");
+      field_error(at(role::value), value_text.empty() ? "the value is empty" : value_problem(value_text));
     measurement_status status = measurement_status::unspecified;
     if (batch_.has_status) {
       const std::string_view s = text(role::status);

@@ -446,8 +446,7 @@ class structure_reader {
       if (only("of", share || remainder)) c.of = co.str("of", true);
       if (only("share", share)) {
         const std::string text = co.str("share", true);
-        if (!text.empty() && !parse_fraction(text, c.share))
-          co.fail(co.at("share"), quote(text) + " is not a fraction: write it as \"1/2\" (numerator/denominator)");
+        if (!text.empty() && !parse_fraction(text, c.share)) co.fail(co.at("share"), fraction_problem(text));
       }
       if (only("minus", remainder)) c.minus = co.strings("minus");
       if (const json* sp = co.get("split", false)) {
@@ -478,6 +477,20 @@ class structure_reader {
       f.plan.contributions.push_back(std::move(c));
     });
     return f;
+  }
+
+  /// Why parse_fraction() refused `text`: too many digits to fit, or not the form "1/2".
+  static std::string fraction_problem(std::string_view text) {
+    const auto slash = text.find('/');
+    const auto all_digits = [](std::string_view d) {
+      return !d.empty() && std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    if (slash != std::string_view::npos && all_digits(text.substr(0, slash)) && all_digits(text.substr(slash + 1))) {
+      if (slash > 18 || text.size() - slash - 1 > 18)
+        return quote(text) + " is too large: the numerator and the denominator have at most 18 digits";
+      return quote(text) + " has a zero denominator";
+    }
+    return quote(text) + " is not a fraction: write it as \"1/2\" (numerator/denominator)";
   }
 
   static bool parse_fraction(std::string_view text, fraction& out) {

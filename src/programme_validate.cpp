@@ -87,13 +87,6 @@ bool valid_id(std::string_view id) {
   return true;
 }
 
-std::string number_text(double v) {
-  std::ostringstream s;
-  s.precision(17);
-  s << v;
-  return s.str();
-}
-
 class rule_checker {
  public:
   /// `period_known`: false when the period could not be read, so target dates cannot be judged.

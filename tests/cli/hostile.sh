@@ -163,6 +163,56 @@ run validate deep.json
 expect "deep chains" 0 ""
 grep -qF "50001 indicators" out || fail "deep chains: summary: $(cat out)"
 
+# ---- CSV inputs ------------------------------------------------------------------------------------
+# Invalid UTF-8 (a lone Latin-1 byte 0xE9) is refused at its line and column, not echoed.
+printf 'member,weight\nCaf\xe9,1\n' >latin1.csv
+echo old >kept.csv
+run allocate --total 1.00 latin1.csv -o kept.csv
+expect "weights not UTF-8" 1 "latin1.csv:2:4: the byte \\xe9 is not valid UTF-8"
+[ "$(cat kept.csv)" == old ] || fail "weights not UTF-8: the output was touched"
+
+# Two values of 1e308 sum past the largest double: an error naming the group, exit 1, nothing written.
+printf 'indicator,date,value\na,2021-01-10,1e308\na,2021-02-10,1e308\n' >huge.csv
+run aggregate huge.csv --period quarter -o kept.csv
+expect "non-finite sum" 1 'indicator "a", period 2021-Q1: the result is not a finite number'
+[ "$(cat kept.csv)" == old ] || fail "non-finite sum: the output was touched"
+
+# A value below the smallest double says underflow, not "not a decimal number".
+printf 'indicator,date,value\na,2021-01-10,1e-400\n' >tiny.csv
+run aggregate tiny.csv --period quarter
+expect "underflow" 1 'tiny.csv:2:14: "1e-400" is too small for a number (underflow'
+
+# A fraction with more digits than fit says so.
+sed 's|"amount": "50000000000000000.00"}]}|"amount": "1.00"}, {"id": "c", "kind": "share", "of": "a", "share": "9223372036854775807/1"}]}|' \
+  overflow.json >big-fraction.json
+run validate big-fraction.json
+expect "too-large fraction" 1 '/funding/contributions/2/share: "9223372036854775807/1" is too large'
+
+# Numbers in messages are in their shortest round-trip form: 7.05 (not 7.0499999999999998), -1e+300
+# (not 301 digits).
+cat >band.json <<'JSON'
+{"format": "regiokpi-programme/1", "id": "b", "name": "B", "period": {"start": "2020-01-01", "end": "2023-12-31"},
+ "pillars": [{"id": "P", "name": "P", "goals": [{"id": "G", "name": "G", "results": [{"id": "R", "name": "R",
+   "indicators": [{"id": "i", "name": "I", "kind": "ratio", "unit": "x", "direction": "maintain",
+     "band": {"low": 0, "high": 1}, "targets": [{"date": "2023-12-31", "value": 7.05}],
+     "time_rule": "avg", "space_rule": "avg"}]}]}]}]}
+JSON
+run validate band.json
+expect "shortest number (validate)" 1 "a maintain target 7.05 lies outside the band [0, 1]"
+printf 'indicator,date,municipality,value\ncompanies,2021-01-10,a,-1e300\n' >negative.csv
+run aggregate negative.csv --period quarter --programme "$data/programme_valid_minimal.json"
+expect "shortest number (ingest)" 1 "-1e+300"
+grep -q '[0-9]\{30\}' err && fail "shortest number (ingest): a long digit string: $(cat err)"
+
+# weighted_avg with a --weight no member has: one line, exit 2.
+run aggregate "$ex/measurements.csv" --period year --space weighted_avg --weight populaton --programme "$ex/programme.json"
+expect "unknown --weight" 2 '--weight: "populaton" is an attribute of no member'
+[ "$(wc -l <err)" -eq 1 ] || fail "unknown --weight: $(wc -l <err) lines of stderr"
+
+# --threshold nan is a usage error.
+run aggregate huge.csv --period quarter --threshold nan
+expect "--threshold nan" 2 "--threshold: must be a finite number"
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures hostile-input check(s) failed" >&2
   exit 1
