@@ -22,6 +22,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "regiokpi/csv.hpp"
 #include "regiokpi/programme.hpp"
 
 namespace regiokpi {
@@ -833,18 +834,7 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
 
 namespace {
 
-void put_field(std::string& out, std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out += s;
-    return;
-  }
-  out += '"';
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
+void put_field(std::string& out, std::string_view s) { csv_append_field(out, s); }  // the one CSV rule
 
 }  // namespace
 

@@ -476,7 +476,8 @@ int rk_store_append(rk_store* store, const char* const* dimension_names, size_t 
     std::vector<regiokpi::diagnostic> problems;
     for (size_t i = 0; i < row_count; ++i) {
       const rk_measurement& r = rows[i];
-      const std::string where = "row " + std::to_string(i);
+      // Named as measurement_store::append names them (1-based), so one bad row has one name.
+      const std::string where = "measurement " + std::to_string(i + 1);
       if (r.indicator == nullptr || r.date == nullptr || (dimension_count && r.coordinates == nullptr)) {
         problems.push_back({where, "indicator, date and coordinates are required"});
         continue;

@@ -20,6 +20,8 @@
 #include <atomic>
 #include <cerrno>
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -27,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include "file_io.hpp"
 #include "regiokpi/detail/ingest_checker.hpp"
 
 namespace regiokpi {
@@ -67,14 +70,7 @@ class memory_source final : public byte_source {
 class file_source final : public byte_source {
  public:
   explicit file_source(const std::string& path) : path_(path) {
-    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) throw error(errc::io_error, path + ": cannot open for reading: " + std::strerror(errno));
-    struct stat st {};
-    if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
-      ::close(fd_);
-      throw error(errc::io_error, path + ": not a regular file");
-    }
-    size_ = static_cast<std::uint64_t>(st.st_size);
+    fd_ = detail::open_regular_file(path, size_);
     ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
   }
   file_source(const file_source&) = delete;
@@ -323,6 +319,21 @@ bool parse_value(std::string_view s, double& out) {
   return r.ec == std::errc{} && r.ptr == e;
 }
 
+/// Why parse_value() refused `s`: a number outside the range of a double, or not a number.
+std::string value_problem(std::string_view s) {
+  double v = 0;
+  const char* b = s.data() + (!s.empty() && s.front() == '+' ? 1 : 0);
+  const auto r = std::from_chars(b, s.data() + s.size(), v);
+  if (r.ec == std::errc::result_out_of_range && r.ptr == s.data() + s.size()) {
+    // strtod tells underflow (a result of 0 or a tiny one) from overflow (HUGE_VAL).
+    const double big = std::strtod(std::string(s).c_str(), nullptr);
+    return std::fabs(big) >= 1.0
+               ? quote(s) + " is too large for a number (overflow: the largest is about 1.8e308)"
+               : quote(s) + " is too small for a number (underflow: the smallest nonzero is about 4.9e-324)";
+  }
+  return quote(s) + " is not a decimal number";
+}
+
 bool parse_revision(std::string_view s, std::uint32_t& out) {
   if (s.empty()) {
     out = 0;
@@ -530,8 +541,8 @@ class part_parser {
         field_error(at(role::value),
                     value_text.empty() ? "the value is empty"
                     : checker_ != nullptr
-                        ? quote(value_text) + " is not a decimal number (only a text indicator's value may be text)"
-                        : quote(value_text) + " is not a decimal number");
+                        ? value_problem(value_text) + " (only a text indicator's value may be text)"
+                        : value_problem(value_text));
     }
     measurement_status status = measurement_status::unspecified;
     if (batch_.has_status) {

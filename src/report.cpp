@@ -7,6 +7,8 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "regiokpi/csv.hpp"
+
 namespace regiokpi {
 
 namespace {
@@ -92,16 +94,6 @@ std::string shortest(const std::optional<double>& v) {
   return std::string(buf, r.ptr);
 }
 
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + '"';
-}
-
 std::string md_cell(std::string_view s) {
   std::string out;
   for (char c : s) {
@@ -173,12 +165,12 @@ std::string report_to_csv(const programme_report& r) {
   for (const auto& i : r.indicators) {
     const auto& p = i.progress;
     const auto& f = i.forecast;
-    const std::string fields[] = {csv_field(i.id),
-                                  csv_field(i.name),
-                                  csv_field(i.unit),
-                                  csv_field(i.pillar),
-                                  csv_field(i.goal),
-                                  csv_field(i.result),
+    const std::string fields[] = {csv_escape(i.id),
+                                  csv_escape(i.name),
+                                  csv_escape(i.unit),
+                                  csv_escape(i.pillar),
+                                  csv_escape(i.goal),
+                                  csv_escape(i.result),
                                   shortest(p.baseline),
                                   shortest(p.target),
                                   d(p.target_date),

@@ -122,3 +122,26 @@ TEST(Csv, PropertyEscapedFieldsReadBackUnchanged) {
     ASSERT_EQ(texts(back), rows) << quote(text, 200);
   }
 }
+
+TEST(Csv, InvalidUtf8IsRefusedAtItsPlace) {
+  // "Caf\xe9" is Latin-1 for "Café": 0xE9 starts a three-byte sequence that the comma does not continue.
+  EXPECT_EQ(message_of("member,weight\nCaf\xe9,1\n"),
+            "w.csv:2:4: the byte \\xe9 is not valid UTF-8 (the file must be UTF-8)");
+  // An overlong encoding of '/' (C0 AF) and a UTF-16 surrogate (ED A0 80) are not UTF-8 either (RFC 3629).
+  EXPECT_EQ(message_of("a,\xc0\xaf\n"), "w.csv:1:3: the byte \\xc0 is not valid UTF-8 (the file must be UTF-8)");
+  EXPECT_EQ(message_of("\xed\xa0\x80\n"), "w.csv:1:1: the byte \\xed is not valid UTF-8 (the file must be UTF-8)");
+  // Columns count characters: "é" (C3 A9) is one, so the bad byte after "é," is in column 3.
+  EXPECT_EQ(message_of("\xc3\xa9,\xff\n"), "w.csv:1:3: the byte \\xff is not valid UTF-8 (the file must be UTF-8)");
+  // Well-formed multi-byte text (U+10FFFF is the largest code point) reads.
+  EXPECT_EQ(texts(read_csv("\xc3\xa9,\xf4\x8f\xbf\xbf\n")), (table{{"\xc3\xa9", "\xf4\x8f\xbf\xbf"}}));
+}
+
+TEST(Csv, OneEscapingRuleQuotesWhatReadersWouldChange) {
+  EXPECT_EQ(csv_escape("plain"), "plain");
+  EXPECT_EQ(csv_escape("a,b"), "\"a,b\"");
+  EXPECT_EQ(csv_escape("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(csv_escape(" lead"), "\" lead\"");  // a reader that trims would lose the space
+  std::string out = "x,";
+  csv_append_field(out, "trail ");
+  EXPECT_EQ(out, "x,\"trail \"");
+}

@@ -418,7 +418,7 @@ TEST(ProgrammeJson, HostileInputEndsInAnError) {
   indicator_at(j, 0)["weight"] = -1;
   EXPECT_TRUE(has(errors_of(j), ind0 + "/weight", "is not a weight"));
   // The top level must be an object.
-  EXPECT_TRUE(has(errors_of(std::string("[]")), "", "must be an object"));
+  EXPECT_TRUE(has(errors_of(std::string("[]")), "/", "must be an object"));
 }
 
 TEST(ProgrammeJson, ValidatesProgrammesBuiltInCode) {
@@ -457,7 +457,7 @@ TEST(ProgrammeJson, StructuralErrorsHideOnlyTheRulesTheyMakeUnreliable) {
   j.erase("name");
   indicator_at(j, 4)["targets"][0]["date"] = "2024-01-01";
   auto ds = errors_of(j);
-  EXPECT_TRUE(has(ds, "", "missing required field \"name\""));
+  EXPECT_TRUE(has(ds, "/", "missing required field \"name\""));
   EXPECT_TRUE(has(ds, "/pillars/0/goals/0/results/0/indicators/4/targets/0/date", "outside the programme period"));
   EXPECT_EQ(ds.size(), 2U);
 

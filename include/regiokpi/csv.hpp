@@ -45,12 +45,48 @@ inline std::string csv_place(std::string_view source, std::size_t line, std::siz
   return where + std::to_string(line) + ":" + std::to_string(column);
 }
 
+/// The offset of the first byte that is not part of well-formed UTF-8 (RFC 3629: no overlong forms,
+/// no surrogates, nothing above U+10FFFF), or text.size() if all of it is.
+inline std::size_t first_invalid_utf8(std::string_view text) noexcept {
+  std::size_t i = 0;
+  const std::size_t n = text.size();
+  while (i < n) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+    if (b >= 0xC2 && b <= 0xDF) {
+      len = 2;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      len = 3;
+      if (b == 0xE0) lo = 0xA0;
+      if (b == 0xED) hi = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      len = 4;
+      if (b == 0xF0) lo = 0x90;
+      if (b == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    if (n - i < len) return i;
+    const auto b1 = static_cast<unsigned char>(text[i + 1]);
+    if (b1 < lo || b1 > hi) return i;
+    for (std::size_t k = 2; k < len; ++k)
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return i;
+    i += len;
+  }
+  return n;
+}
+
 }  // namespace detail
 
 /// Reads all records of a CSV text. `source` (a file name) prefixes the places in error messages.
 /// Throws error(parse_error) with one diagnostic "source:line:column" for an unterminated quoted
 /// field (at its opening quote), a character after a closing quote, a quote inside an unquoted
-/// field, or a carriage return not followed by a line feed.
+/// field, a carriage return not followed by a line feed, or bytes that are not UTF-8 (at the first).
 inline std::vector<csv_record> read_csv(std::string_view text, std::string_view source = {}, csv_options options = {}) {
   std::vector<csv_record> records;
   std::size_t i = 0;
@@ -61,6 +97,21 @@ inline std::vector<csv_record> read_csv(std::string_view text, std::string_view 
   auto fail = [&](std::size_t l, std::size_t c, const std::string& reason) {
     throw error(errc::parse_error, std::vector<diagnostic>{{detail::csv_place(source, l, c), reason}});
   };
+  if (const std::size_t bad = detail::first_invalid_utf8(text); bad != n) {
+    std::size_t l = 1, c = 1;
+    for (std::size_t k = i; k < bad; ++k) {
+      if (text[k] == '\n') {
+        ++l;
+        c = 1;
+      } else if ((static_cast<unsigned char>(text[k]) & 0xC0) != 0x80) {
+        ++c;
+      }
+    }
+    static constexpr char hex[] = "0123456789abcdef";
+    const auto b = static_cast<unsigned char>(text[bad]);
+    fail(l, c,
+         std::string("the byte \\x") + hex[b >> 4] + hex[b & 15] + " is not valid UTF-8 (the file must be UTF-8)");
+  }
   // Advances past one character, keeping line and column: columns count UTF-8 lead bytes only.
   auto advance = [&] {
     const auto u = static_cast<unsigned char>(text[i]);
@@ -142,18 +193,28 @@ inline std::vector<csv_record> read_csv(std::string_view text, std::string_view 
   return records;
 }
 
-/// A field as RFC 4180 writes it: quoted (with quotes doubled) only if it holds a comma, a quote,
-/// a CR or LF, or begins or ends with a space.
-inline std::string csv_escape(std::string_view field) {
+/// Appends a field as RFC 4180 writes it: quoted (with quotes doubled) only if it holds a comma, a
+/// quote, a CR or LF, or begins or ends with a space (which readers that trim would lose). The one
+/// rule for every CSV regiokpi writes (aggregate, report, allocate).
+inline void csv_append_field(std::string& out, std::string_view field) {
   const bool needs = field.find_first_of(",\"\r\n") != std::string_view::npos ||
                      (!field.empty() && (field.front() == ' ' || field.back() == ' '));
-  if (!needs) return std::string(field);
-  std::string out = "\"";
+  if (!needs) {
+    out += field;
+    return;
+  }
+  out.push_back('"');
   for (char c : field) {
     if (c == '"') out.push_back('"');
     out.push_back(c);
   }
   out.push_back('"');
+}
+
+/// csv_append_field() into a new string.
+inline std::string csv_escape(std::string_view field) {
+  std::string out;
+  csv_append_field(out, field);
   return out;
 }
 

@@ -4,6 +4,7 @@
 //   catch (const regiokpi::error& e) { e.code() == regiokpi::errc::parse_error; e.what(); }
 #pragma once
 
+#include <charconv>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -88,6 +89,14 @@ class REGIOKPI_EXPORT error : public std::runtime_error {
   errc code_;
   std::vector<diagnostic> diagnostics_;
 };
+
+/// A number for a message: the shortest text that reads back to the same double ("7.05", "-1e+300",
+/// "inf"), as the writers of every format use; never 17 digits of binary noise or 300 of fixed form.
+inline std::string number_text(double v) {
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, static_cast<std::size_t>(r.ptr - buf));
+}
 
 /// Quotes a piece of input for an error message, shortened and with control bytes escaped so
 /// that a message stays one readable line whatever the input was.

@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -232,37 +233,54 @@ inline std::vector<std::size_t> evaluation_order(const funding_plan& plan,
   enum class state : std::uint8_t { unvisited, active, done };
   std::vector<state> st(cs.size(), state::unvisited);
   std::vector<std::size_t> order;
-  std::vector<std::size_t> stack;
-  auto deps = [&](std::size_t i) {
-    std::vector<std::size_t> d;
-    const auto add = [&](const std::string& id) {
-      auto it = index.find(id);
-      if (it != index.end() && it->second != i) d.push_back(it->second);
-    };
-    if (cs[i].kind != contribution_kind::fixed) add(cs[i].of);
-    if (cs[i].kind == contribution_kind::remainder)
-      for (const auto& m : cs[i].minus) add(m);
-    return d;
+  // Depth-first, iterative (a chain of a million references must not exhaust the stack, nor a
+  // host thread's small one through the C ABI) and linear: each contribution is entered once, each
+  // reference followed once; a cycle's path is read off the explicit stack by its recorded depth.
+  struct frame {
+    std::size_t node;
+    std::size_t next;  // next reference slot: 0 is `of`, 1.. are `minus`
   };
-  // Depth-first, recursive: plans have a handful of contributions.
-  auto visit = [&](auto&& self, std::size_t i) -> void {
-    if (st[i] == state::done) return;
-    if (st[i] == state::active) {
-      std::string path;
-      auto from = std::find(stack.begin(), stack.end(), i);
-      for (auto it = from; it != stack.end(); ++it) path += quote(cs[*it].id) + " -> ";
-      path += quote(cs[i].id);
-      problems.push_back({contribution_path(i), "the contributions refer to each other in a cycle: " + path});
-      return;
+  std::vector<frame> stack;
+  std::vector<std::size_t> depth(cs.size(), 0);
+  // The contribution slot `k` of `i` refers to, if any (unknown ids and self-references are checked elsewhere).
+  const auto slots = [&](std::size_t i) {
+    return (cs[i].kind != contribution_kind::fixed ? std::size_t{1} : std::size_t{0}) +
+           (cs[i].kind == contribution_kind::remainder ? cs[i].minus.size() : std::size_t{0});
+  };
+  const auto target = [&](std::size_t i, std::size_t k) -> std::optional<std::size_t> {
+    const std::string& id = k == 0 ? cs[i].of : cs[i].minus[k - 1];
+    const auto it = index.find(id);
+    if (it == index.end() || it->second == i) return std::nullopt;
+    return it->second;
+  };
+  for (std::size_t root = 0; root < cs.size(); ++root) {
+    if (st[root] != state::unvisited) continue;
+    st[root] = state::active;
+    stack.push_back({root, 0});
+    while (!stack.empty()) {
+      const std::size_t i = stack.back().node;
+      const std::size_t k = stack.back().next;
+      if (k == slots(i)) {
+        stack.pop_back();
+        st[i] = state::done;
+        order.push_back(i);
+        continue;
+      }
+      ++stack.back().next;
+      const auto d = target(i, k);
+      if (!d || st[*d] == state::done) continue;
+      if (st[*d] == state::active) {
+        std::string path;
+        for (std::size_t s = depth[*d]; s < stack.size(); ++s) path += quote(cs[stack[s].node].id) + " -> ";
+        path += quote(cs[*d].id);
+        problems.push_back({contribution_path(*d), "the contributions refer to each other in a cycle: " + path});
+        continue;
+      }
+      st[*d] = state::active;
+      depth[*d] = stack.size();
+      stack.push_back({*d, 0});
     }
-    st[i] = state::active;
-    stack.push_back(i);
-    for (std::size_t d : deps(i)) self(self, d);
-    stack.pop_back();
-    st[i] = state::done;
-    order.push_back(i);
-  };
-  for (std::size_t i = 0; i < cs.size(); ++i) visit(visit, i);
+  }
   return order;
 }
 

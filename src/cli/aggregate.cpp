@@ -1,6 +1,7 @@
 // `regiokpi aggregate MEASUREMENTS.csv --period P [--by COL,...] [--time RULE] [--space RULE] [--cumulative]
 //  [--indicator ID,...] [--from DATE] [--to DATE] [--output FILE]`: time rule per series and period, space
 // rule across the members not grouped by, written as CSV (indicator,<by...>,period,value).
+#include <cmath>
 #include <memory>
 #include <optional>
 #include <regiokpi/aggregate.hpp>
@@ -68,6 +69,23 @@ std::optional<date> date_option(const std::string& text, const char* option) {
   throw usage_error(std::string(option) + ": " + quote(text) + " is not a date");
 }
 
+/// A sum past the largest double is +-inf, which no reader of the output accepts (nor this tool as
+/// input): an error naming each group, exit 1, and nothing written.
+void check_finite(const aggregate_result& r) {
+  std::vector<diagnostic> bad;
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    if (std::isfinite(r.value(i))) continue;
+    std::string group = "indicator " + quote(r.indicator(i));
+    for (std::size_t k = 0; k < r.group_by.size(); ++k)
+      group += ", " + r.group_by[k] + " " + quote(r.group_value(i, k));
+    group += ", period " + r.period_of(i).label();
+    bad.push_back(
+        {group, "the result is not a finite number (the values exceed the range of a double, about 1.8e308)"});
+    if (bad.size() == 20) break;  // enough to see the pattern
+  }
+  if (!bad.empty()) throw error(errc::overflow, std::move(bad));
+}
+
 int run(const options& o) {
   query q;
   try {
@@ -86,12 +104,23 @@ int run(const options& o) {
   if (!o.indicators.empty()) q.indicators = split_list(o.indicators, "--indicator");
   q.cumulative = o.cumulative;
   q.weight_attribute = o.weight;
+  if (!std::isfinite(o.threshold)) throw usage_error("--threshold: must be a finite number");
   q.coverage_threshold = o.threshold;
   q.space_dimension = o.space_dimension;
   std::optional<programme> prog;
   if (!o.programme.empty()) prog = read_programme(read_file(o.programme), o.programme);
   if ((q.space == space_rule::weighted_avg || q.space == space_rule::coverage) && !prog)
     throw usage_error("--space " + o.space + " needs --programme (the members and their attributes)");
+  if (q.space == space_rule::weighted_avg && prog && !q.weight_attribute.empty()) {
+    // An attribute no member has is a typo on the command line: one line, exit 2, rather than one
+    // complaint per member and period.
+    bool known = false;
+    for (const auto& d : prog->dimensions)
+      for (const auto& m : d.members) known = known || m.attributes.count(q.weight_attribute) > 0;
+    if (!known)
+      throw usage_error("--weight: " + quote(q.weight_attribute) + " is an attribute of no member of " +
+                        quote(o.programme) + "'s dimensions");
+  }
 
   measurement_store store;
   ingest_options io;
@@ -100,6 +129,7 @@ int run(const options& o) {
   ingest_csv_file(store, o.input, io);
   // A --by column that is not in the file is a usage error (checked by aggregate: invalid_argument).
   const aggregate_result r = aggregate(store, q, prog ? &*prog : nullptr);
+  check_finite(r);
   write_output(o.output, to_csv(r));
   return exit_ok;
 }

@@ -40,11 +40,16 @@ struct usage_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// Writes `contents` to `path` atomically: a temporary file in the same directory, flushed, then
-/// renamed over the target, so a failure never leaves a partial output file. "-" means stdout.
+/// Writes `contents` to an output path (docs/output-files.md): "-" is standard output; a regular
+/// file (or a symbolic link to one) is replaced atomically, keeping its mode and owner; a device,
+/// FIFO or /dev/stdout is written in place. Every write is checked: error(io_error) names the path
+/// and the system's reason, and a failure leaves the old file as it was.
 void write_output(const std::string& path, std::string_view contents);
 
-/// Reads a whole file; throws regiokpi::error(io_error) naming the file on failure.
+/// Writes to standard output and flushes it (std::cout first); error(io_error) if anything is lost.
+void write_stdout(std::string_view contents);
+
+/// Reads a whole regular file; throws regiokpi::error(io_error) naming the file and the reason.
 std::string read_file(const std::string& path);
 
 }  // namespace regiokpi::cli

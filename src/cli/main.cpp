@@ -23,51 +23,6 @@ bool register_command(command c) {
   return true;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw regiokpi::error(errc::io_error, path + ": cannot open for reading");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw regiokpi::error(errc::io_error, path + ": read failed");
-  return std::move(ss).str();
-}
-
-void write_output(const std::string& path, std::string_view contents) {
-  if (path.empty() || path == "-") {
-    std::fwrite(contents.data(), 1, contents.size(), stdout);
-    std::fflush(stdout);
-    return;
-  }
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::string tmpl = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
-  const int fd = ::mkstemp(tmpl.data());
-  if (fd < 0) throw regiokpi::error(errc::io_error, path + ": cannot create a temporary file in " + dir.string());
-  // mkstemp creates the file 0600; give the output the permissions a plain create would have.
-  const mode_t mask = ::umask(0);
-  ::umask(mask);
-  ::fchmod(fd, 0666 & ~mask);
-  std::size_t done = 0;
-  bool ok = true;
-  while (done < contents.size()) {
-    const ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
-    if (n <= 0) {
-      ok = false;
-      break;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  ok = ok && ::fsync(fd) == 0;
-  ok = (::close(fd) == 0) && ok;
-  std::error_code ec;
-  if (ok) fs::rename(tmpl, target, ec);
-  if (!ok || ec) {
-    fs::remove(tmpl, ec);
-    throw regiokpi::error(errc::io_error, path + ": cannot write the output file");
-  }
-}
-
 }  // namespace regiokpi::cli
 
 int main(int argc, char** argv) {
@@ -94,7 +49,10 @@ int main(int argc, char** argv) {
     return exit_bad_usage;
   }
   try {
-    return action ? action() : exit_bad_usage;
+    const int code = action ? action() : exit_bad_usage;
+    // Whatever reached standard output must have arrived: `regiokpi ... > /dev/full` is an I/O error.
+    write_stdout({});
+    return code;
   } catch (const usage_error& e) {
     std::cerr << "regiokpi: " << e.what() << "\n";
     return exit_bad_usage;

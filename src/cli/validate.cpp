@@ -47,11 +47,13 @@ const bool registered = register_command({
                      "Also write the programme in canonical form to this file ('-': stdout)");
       return [path, canonical] {
         const programme p = read_programme(read_file(*path), *path);
+        // Everything is computed before anything is written: an error leaves no output behind.
+        const std::string text = summary(p);
         if (!canonical->empty()) {
           write_output(*canonical, write_programme(p));
           if (*canonical == "-") return static_cast<int>(exit_ok);
         }
-        write_output("-", summary(p));
+        write_output("-", text);
         return static_cast<int>(exit_ok);
       };
     },

@@ -111,6 +111,13 @@ static void test_store_and_query(void) {
   rk_measurement wrong = {"jobs", "2021-13-01", emmen, 1.0, NULL, NULL, NULL, 0};
   CHECK(rk_store_append(store, dims, 1, &wrong, 1) == RK_E_PARSE);
   CHECK(rk_store_size(store) == 6);
+  /* One bad row has one name, whichever check finds it: the date here, the value in the store (issue 10). */
+  CHECK(strstr(rk_last_error(), "measurement 1: ") != NULL);
+  rk_measurement infinite[2] = {{"jobs", "2021-05-01", emmen, 1.0, NULL, NULL, NULL, 0},
+                                {"jobs", "2021-05-01", emmen, INFINITY, NULL, NULL, NULL, 0}};
+  CHECK(rk_store_append(store, dims, 1, infinite, 2) != RK_OK);
+  CHECK(strstr(rk_last_error(), "measurement 2: the value is not a finite number") != NULL);
+  CHECK(rk_store_size(store) == 6);
 
   /* SUM per quarter: jobs 2021-Q1 = 15, 2021-Q2 = 7 + 3 + 4 = 14; visits 2021-Q1 = 2.5. */
   rk_query q;
@@ -185,6 +192,9 @@ static void test_programme_and_report(const char* source_dir) {
   rk_programme* prog = NULL;
   CHECK(rk_programme_load_file(&prog, "/nonexistent/programme.json") == RK_E_IO && prog == NULL);
   CHECK(rk_programme_load_json(&prog, "{\"format\":", 10) == RK_E_PARSE && prog == NULL);
+  /* A directory is not a programme file: an I/O error, not a syntax error (issue 10). */
+  snprintf(path, sizeof path, "%s/examples", source_dir);
+  CHECK(rk_programme_load_file(&prog, path) == RK_E_IO && prog == NULL);
   snprintf(path, sizeof path, "%s/examples/regio-deal-zod/programme.json", source_dir);
   CHECK(rk_programme_load_file(&prog, path) == RK_OK && prog != NULL);
   CHECK(strcmp(rk_programme_id(prog), "regio-deal-zod") == 0);

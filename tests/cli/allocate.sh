@@ -141,7 +141,7 @@ expect_error "bad --total" 2 "regiokpi: --total: \"1,000\" is not an amount: une
   allocate --total 1,000 "$seed"
 expect_error "bad --currency" 2 "regiokpi: --currency: \"eur\" is not a currency code: use three capital letters such as EUR" \
   allocate --total 1 --currency eur "$seed"
-expect_error "missing file" 3 "$work/none.csv: cannot open for reading" allocate --total 1 "$work/none.csv"
+expect_error "missing file" 3 "$work/none.csv: cannot open for reading: No such file or directory" allocate --total 1 "$work/none.csv"
 "$bin" allocate --total 1 "$seed" --format html >/dev/null 2>&1
 [ $? -eq 2 ] || fail "--format html: expected exit 2"
 "$bin" allocate "$seed" >/dev/null 2>&1

@@ -73,12 +73,7 @@ class ingest_checker {
         return nullptr;
     }
   }
-  static std::string format(double v) {
-    std::string s = std::to_string(v);
-    while (s.size() > 1 && s.back() == '0') s.pop_back();
-    if (!s.empty() && s.back() == '.') s.pop_back();
-    return s;
-  }
+  static std::string format(double v) { return number_text(v); }  // shortest round-trip (error.hpp)
 
   std::unordered_map<std::string_view, const indicator*> indicators_;
   std::vector<const dimension*> dimensions_;

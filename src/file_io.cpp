@@ -1,0 +1,58 @@
+// The one file reader (file_io.hpp).
+#include "file_io.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "regiokpi/error.hpp"
+
+namespace regiokpi::detail {
+
+int open_regular_file(const std::string& path, std::uint64_t& size) {
+  int fd = -1;
+  do {
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) throw error(errc::io_error, path + ": cannot open for reading: " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const int e = errno;
+    ::close(fd);
+    throw error(errc::io_error, path + ": cannot read its status: " + std::strerror(e));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw error(errc::io_error,
+                path + (S_ISDIR(st.st_mode) ? ": not a regular file (a directory)" : ": not a regular file"));
+  }
+  size = static_cast<std::uint64_t>(st.st_size);
+  return fd;
+}
+
+std::string read_text_file(const std::string& path) {
+  std::uint64_t size = 0;
+  const int fd = open_regular_file(path, size);
+  std::string out;
+  try {
+    out.reserve(static_cast<std::size_t>(size));
+    char buf[1 << 16];
+    for (;;) {
+      const ssize_t got = ::read(fd, buf, sizeof buf);
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) throw error(errc::io_error, path + ": read failed: " + std::strerror(errno));
+      if (got == 0) break;
+      out.append(buf, static_cast<std::size_t>(got));
+    }
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::close(fd);
+  return out;
+}
+
+}  // namespace regiokpi::detail
