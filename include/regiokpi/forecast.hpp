@@ -645,6 +645,8 @@ struct method_path {
 
 /// Origins (and steps) of the rolling-origin errors behind the empirical interval width (docs/forecast.md).
 constexpr std::size_t insample_steps = 24;
+/// How many of the latest origins the rolling-origin errors come from.
+constexpr std::size_t error_origins = 16;
 
 inline void set_error_steps(method_path& p, std::size_t n, std::size_t h) {
   p.K = std::min({h, insample_steps, n > 1 ? n - 1 : std::size_t{1}});
@@ -1187,7 +1189,7 @@ inline series_forecast forecast_series(std::span<const double> y, std::size_t ho
     std::vector<double> cnt(K, 0.0);
     std::size_t t_min = 3;
     for (forecast_method pm : parts) t_min = std::max(t_min, detail::min_points(pm));
-    const std::size_t first = std::max(t_min, n > detail::insample_steps ? n - detail::insample_steps : 0);
+    const std::size_t first = std::max(t_min, n > detail::error_origins ? n - detail::error_origins : 0);
     std::vector<double> comb;
     const bool relative = !log_model && std::all_of(z.begin(), z.end(), [](double v) { return v > 0; });
     for (std::size_t t = first; t < n; ++t) {
