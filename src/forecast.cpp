@@ -89,7 +89,7 @@ forecast_summary forecast_indicator(const indicator& ind, const indicator_progre
     return period::from_index(s.period, static_cast<std::int32_t>(last + step), s.fy_first_month).last_day();
   };
   const std::int64_t at_step = step_of(*f.at);
-  const std::int64_t horizon = std::clamp<std::int64_t>(std::max(at_step, step_of(s.eta_horizon)), 1, 100000);
+  const std::int64_t horizon = std::clamp<std::int64_t>(std::max(at_step, step_of(s.eta_horizon)), 1, 10000);
   series_forecast_options o;
   o.method = s.method;
   o.level = s.level;
@@ -103,7 +103,9 @@ forecast_summary forecast_indicator(const indicator& ind, const indicator_progre
   f.method = r.method_used;
   const bool up = ind.direction != direction::decrease;
   const auto dir = up ? trend_direction::increase : trend_direction::decrease;
-  if (at_step >= 1) {
+  if (at_step > horizon) {
+    f.reason = "the forecast date " + format_date(*f.at) + " is more than 10000 periods ahead";
+  } else if (at_step >= 1) {
     const auto k = static_cast<std::size_t>(at_step - 1);
     f.value = r.mean[k];
     if (r.has_interval()) {

@@ -609,7 +609,8 @@ struct series_forecast {
   [[nodiscard]] bool has_interval() const noexcept { return !low.empty(); }
 };
 
-/// Forecasts `horizon` (>= 1, at most 100000) steps of an evenly spaced series `y` (oldest first).
+/// Forecasts `horizon` (>= 1, at most 10000) steps of an evenly spaced series `y` (oldest first)
+/// (a cumulative series costs O(horizon^2) for the running sums' variances, hence the limit).
 /// Never throws for bad data: info and message say why nothing (or no interval) could be given.
 inline series_forecast forecast_series(std::span<const double> y, std::size_t horizon,
                                        const series_forecast_options& options = {});
@@ -1120,9 +1121,9 @@ inline series_forecast forecast_series(std::span<const double> y, std::size_t ho
   if (!(o.level > 0.0 && o.level < 1.0))
     return fail(forecast_info::invalid_argument,
                 "the interval level must be in (0, 1), got " + detail::format_number(o.level));
-  if (horizon < 1 || horizon > 100000)
+  if (horizon < 1 || horizon > 10000)
     return fail(forecast_info::invalid_argument,
-                "the horizon must be a whole number of periods from 1 to 100000, got " + std::to_string(horizon));
+                "the horizon must be a whole number of periods from 1 to 10000, got " + std::to_string(horizon));
   for (std::size_t i = 0; i < y.size(); ++i)
     if (!std::isfinite(y[i]))
       return fail(forecast_info::non_finite_value,

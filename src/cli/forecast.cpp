@@ -130,8 +130,8 @@ int run(const options& o) {
   {
     const char* b = o.horizon.data();
     const auto [ptr, ec] = std::from_chars(b, b + o.horizon.size(), horizon);
-    if (ec != std::errc() || ptr != b + o.horizon.size() || horizon < 1 || horizon > 100000)
-      throw usage_error("--horizon " + quote(o.horizon) + ": a whole number of periods from 1 to 100000");
+    if (ec != std::errc() || ptr != b + o.horizon.size() || horizon < 1 || horizon > 10000)
+      throw usage_error("--horizon " + quote(o.horizon) + ": a whole number of periods from 1 to 10000");
   }
   const auto method = parse_forecast_method(o.method);
   if (!method)

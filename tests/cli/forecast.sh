@@ -38,7 +38,7 @@ head -1 "$tmp/by.csv" | grep -qx 'indicator,region,period,value,low,high,method'
 grep -qx 'jobs,south,2020,6,,,naive' "$tmp/by.csv" || fail "south: $(cat "$tmp/by.csv")"
 
 # Usage errors (exit 2) write nothing.
-for h in 0 -1 2.5 x ""; do
+for h in 0 -1 2.5 x "" 10001; do
   set +e
   "$bin" forecast "$tmp/m.csv" --period year --horizon "$h" -o "$tmp/bad.csv" 2>"$tmp/err"
   rc=$?
