@@ -663,6 +663,12 @@ int rk_evaluate(rk_report** out, const rk_programme* programme, const rk_store* 
       require(o->forecast_level > 0 && o->forecast_level < 1, "rk_evaluate_options: forecast_level must be in (0, 1)");
       s.forecast_level = o->forecast_level;
     }
+    if (o->version >= 2) {  // issue 11
+      require(raw_enum(o->forecast_method) >= RK_FORECAST_AUTO && raw_enum(o->forecast_method) <= RK_FORECAST_THETA,
+              "rk_evaluate_options: unknown forecast_method");
+      s.method = static_cast<regiokpi::forecast_method>(o->forecast_method);
+      if (o->forecast_at) s.forecast_at = date_arg(o->forecast_at, "forecast_at");
+    }
     auto r = std::make_unique<rk_report>();
     r->value = regiokpi::evaluate_programme(programme->value, store->value, s);
     *out = r.release();
@@ -699,6 +705,54 @@ int rk_report_get_indicator(const rk_report* r, size_t i, rk_indicator_progress*
     out->forecast_eta_day = or_no_day(ir.forecast.eta);
     out->coverage_met = p.coverage ? static_cast<int64_t>(p.coverage->met) : -1;
     out->coverage_total = p.coverage ? static_cast<int64_t>(p.coverage->total) : -1;
+  });
+}
+
+int rk_report_get_forecast(const rk_report* r, size_t i, rk_indicator_forecast* out) {
+  return guarded([&] {
+    require(r != nullptr && out != nullptr, "rk_report_get_forecast: NULL argument");
+    if (i >= r->value.indicators.size())
+      throw regiokpi::error(regiokpi::errc::invalid_argument,
+                            "rk_report_get_forecast: indicator " + std::to_string(i) + " is out of range");
+    const auto& f = r->value.indicators[i].forecast;
+    out->method = f.method.c_str();
+    out->at_day = or_no_day(f.at);
+    out->value = or_nan(f.value);
+    out->low = or_nan(f.low);
+    out->high = or_nan(f.high);
+    out->p_reach = or_nan(f.p_reach);
+    out->eta_day = or_no_day(f.eta);
+    out->eta_status = f.eta_status.c_str();
+    out->reason = f.reason.c_str();
+  });
+}
+
+int rk_forecast(const double* values, size_t n, size_t horizon, const rk_forecast_options* o, double* mean, double* low,
+                double* high) {
+  return guarded([&] {
+    require((values != nullptr || n == 0) && o != nullptr && mean != nullptr, "rk_forecast: NULL argument");
+    require(o->version >= 1, "rk_forecast_options: version must be RK_FORECAST_OPTIONS_VERSION");
+    require(raw_enum(o->method) >= RK_FORECAST_AUTO && raw_enum(o->method) <= RK_FORECAST_THETA,
+            "rk_forecast_options: unknown method");
+    regiokpi::series_forecast_options so;
+    so.method = static_cast<regiokpi::forecast_method>(o->method);
+    if (o->level != 0) so.level = o->level;
+    so.season = o->season;
+    if (o->has_lower) so.domain.lower = o->lower;
+    if (o->has_upper) so.domain.upper = o->upper;
+    so.domain.cumulative = o->cumulative != 0;
+    if (so.domain.cumulative && o->has_lower && o->lower >= 0) so.domain.flow_lower = 0;
+    const auto f = regiokpi::forecast_series(std::span<const double>(values, n), horizon, so);
+    if (f.info == regiokpi::forecast_info::invalid_argument)
+      throw regiokpi::error(regiokpi::errc::invalid_argument, "rk_forecast: " + f.message);
+    if (!f.ok())
+      throw regiokpi::error(regiokpi::errc::no_answer,
+                            "rk_forecast: " + std::string(regiokpi::to_string(f.info)) + ": " + f.message);
+    for (size_t k = 0; k < horizon; ++k) {
+      mean[k] = f.mean[k];
+      if (low) low[k] = f.has_interval() ? f.low[k] : std::numeric_limits<double>::quiet_NaN();
+      if (high) high[k] = f.has_interval() ? f.high[k] : std::numeric_limits<double>::quiet_NaN();
+    }
   });
 }
 

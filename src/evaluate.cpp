@@ -92,56 +92,19 @@ member_series carried_forward(const aggregate_result& r, const std::string& indi
   return ms;
 }
 
+// Issue 11: the forecaster (indicator_forecast.hpp); the lead ports this call onto the typed evaluation.
 forecast_summary make_forecast(const indicator& ind, const indicator_progress& p,
                                const std::vector<series_point>& series, const programme& prog,
                                const evaluation_settings& s) {
-  forecast_summary f;
-  f.level = s.forecast_level;
-  if (!is_quantity(ind.kind) || ind.direction == direction::maintain) {
-    f.reason = "not forecast: a " + std::string(to_string(ind.kind)) +
-               (ind.direction == direction::maintain ? " indicator kept within a band" : " indicator");
-    return f;
-  }
-  f.model = std::string(to_string(s.trend));
-  std::vector<observation> obs;
-  for (const auto& pt : series)
-    if (pt.when <= s.as_of) obs.push_back({pt.when, pt.value});
-  const trend_fit fit = fit_trend(std::span<const observation>(obs), s.trend);
-  if (fit.info != forecast_info::success) {
-    f.reason = std::string(to_string(fit.info)) + ": " + fit.message;
-    return f;
-  }
-  f.at = p.final_target_date ? *p.final_target_date : prog.end;
-  const projection pr = project(fit, *f.at, s.forecast_level);
-  f.value = pr.value;
-  f.low = pr.low;
-  f.high = pr.high;
-  if (!pr.ok()) f.reason = std::string(to_string(pr.info)) + ": " + pr.message;
-  if (p.final_target) {
-    const auto dir = ind.direction == direction::decrease ? trend_direction::decrease : trend_direction::increase;
-    const date horizon = s.forecast_horizon ? *s.forecast_horizon : prog.end + days{5 * 365 + 1};
-    const eta e = reach_date(fit, *p.final_target, dir, s.as_of, horizon);
-    switch (e.status) {
-      case eta_status::reached_on:
-        f.eta = e.when;
-        f.eta_status = "expected";
-        break;
-      case eta_status::already_reached:
-        f.eta_status = "reached";
-        break;
-      case eta_status::not_within_horizon:
-        f.eta_status = "not_within_horizon";
-        break;
-      case eta_status::never:
-        f.eta_status = "never";
-        break;
-      case eta_status::no_answer:
-        break;
-    }
-    if (f.value)
-      f.shortfall = dir == trend_direction::increase ? *p.final_target - *f.value : *f.value - *p.final_target;
-  }
-  return f;
+  indicator_forecast_settings fs;
+  fs.period = s.series_period;
+  fs.method = s.method;
+  fs.level = s.forecast_level;
+  fs.as_of = s.as_of;
+  fs.at = s.forecast_at;
+  fs.fallback_at = prog.end;
+  fs.eta_horizon = s.forecast_horizon ? *s.forecast_horizon : prog.end + days{5 * 365 + 1};
+  return forecast_indicator(ind, p, series, fs);
 }
 
 }  // namespace

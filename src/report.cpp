@@ -21,6 +21,8 @@ json day(const std::optional<date>& d) { return d ? json(format_date(*d)) : json
 json forecast_json(const forecast_summary& f) {
   json j;
   j["model"] = f.model.empty() ? json(nullptr) : json(f.model);
+  j["method"] = f.method.empty() ? json(nullptr) : json(f.method);  // issue 11
+  j["p_reach"] = num(f.p_reach);                                    // issue 11
   j["level"] = f.level;
   j["at"] = day(f.at);
   j["value"] = num(f.value);
@@ -160,7 +162,7 @@ std::string report_to_csv(const programme_report& r) {
   std::string out =
       "id,name,unit,pillar,goal,result,baseline,target,target_date,final_target,final_target_date,actual,"
       "actual_date,achievement,final_achievement,expected,gap,status,forecast_value,forecast_low,forecast_high,"
-      "forecast_eta,forecast_eta_status,coverage_met,coverage_total\n";
+      "forecast_eta,forecast_eta_status,coverage_met,coverage_total,forecast_method,forecast_p_reach\n";
   auto d = [](const std::optional<date>& x) { return x ? format_date(*x) : std::string(); };
   for (const auto& i : r.indicators) {
     const auto& p = i.progress;
@@ -189,7 +191,9 @@ std::string report_to_csv(const programme_report& r) {
                                   d(f.eta),
                                   f.eta_status,
                                   p.coverage ? std::to_string(p.coverage->met) : std::string(),
-                                  p.coverage ? std::to_string(p.coverage->total) : std::string()};
+                                  p.coverage ? std::to_string(p.coverage->total) : std::string(),
+                                  csv_field(f.method),  // issue 11
+                                  shortest(f.p_reach)};
     bool first = true;
     for (const auto& field : fields) {
       if (!first) out += ',';
@@ -234,6 +238,10 @@ std::string report_to_markdown(const programme_report& r) {
           forecast += fmt::format(" [{}, {}]", readable(*i.forecast.low), readable(*i.forecast.high));
         if (i.forecast.shortfall && *i.forecast.shortfall > 0)
           forecast += fmt::format(", short by {}", readable(*i.forecast.shortfall));
+      }
+      if (i.forecast.p_reach && p.final_target_date) {  // issue 11: "62 % likely by 2023-12-31"
+        if (!forecast.empty()) forecast += "; ";
+        forecast += fmt::format("{:.0f} % likely by {}", *i.forecast.p_reach * 100, format_date(*p.final_target_date));
       } else if (p.milestone) {
         forecast = p.milestone->delivered
                        ? "delivered " + (p.milestone->delivered_on ? format_date(*p.milestone->delivered_on) : "") +

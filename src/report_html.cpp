@@ -169,8 +169,14 @@ std::string report_to_html(const programme_report& r) {
             "{}</td></tr>\n",
             day(ir.forecast.at), number(ir.forecast.value), ir.forecast.level * 100, number(ir.forecast.low),
             number(ir.forecast.high),
-            ir.forecast.eta ? "expected on " + format_date(*ir.forecast.eta)
-                            : escape_xml(ir.forecast.eta_status.empty() ? "-" : ir.forecast.eta_status));
+            (ir.forecast.eta ? "expected on " + format_date(*ir.forecast.eta)
+                             : escape_xml(ir.forecast.eta_status.empty() ? "-" : ir.forecast.eta_status)) +
+                // issue 11: how likely the final target is, and by which method
+                (ir.forecast.p_reach && p.final_target_date
+                     ? fmt::format("; {:.0f}&#160;% likely by {}", *ir.forecast.p_reach * 100,
+                                   format_date(*p.final_target_date))
+                     : std::string()) +
+                (ir.forecast.method.empty() ? std::string() : "; method " + escape_xml(ir.forecast.method)));
       else if (!ir.forecast.reason.empty())
         out += "<tr><th>forecast</th><td colspan=\"2\">" + escape_xml(ir.forecast.reason) + "</td></tr>\n";
       if (p.milestone)

@@ -106,11 +106,21 @@ TEST(Evaluate, CumulativeCountAgainstItsTrajectory) {
   EXPECT_DOUBLE_EQ(*c.progress.achievement, 0.3);
   EXPECT_DOUBLE_EQ(*c.progress.expected, 100.0 * 181 / 364);  // 181 of the 364 days from baseline to target
   EXPECT_EQ(c.progress.status, progress_status::off_track);   // 0.3 / 0.497 = 0.60 < 0.65
-  // A straight line through (Q1 end, 10) and (Q2 end, 30) projected to 2021-12-31.
+  // Issue 11: a running total is forecast on its flows, 10 and 20; two values are too few for theta,
+  // so auto uses naive: 20 a quarter, and the total at 2021-12-31 (two quarters on) is 30 + 40 = 70.
+  // Naive's one-step error variance from the one difference (20 - 10)^2 = 100 with 1 degree of
+  // freedom; the sum of the next two steps has variance 100 (1^2 + 2^2) = 500, so the 90 % bounds are
+  // 70 -/+ t(0.95, 1) sqrt(500) = 70 -/+ 6.313752 * 22.360680 = 70 -/+ 141.1799: high 211.1799, low
+  // censored at the reached total 30. p_reach of 100 by 2021-12-31: P(T_1 > 30 / 22.360680 = 1.341641)
+  // = 1/2 - atan(1.341641) / pi = 0.5 - 0.930274 / pi = 0.203884.
   ASSERT_TRUE(c.forecast.value);
-  const double slope = 20.0 / 91;  // per day, 2021-03-31 -> 2021-06-30
-  EXPECT_NEAR(*c.forecast.value, 30 + slope * 184, 1e-9);
-  EXPECT_FALSE(c.forecast.low);  // two points: a value but no interval
+  EXPECT_EQ(c.forecast.method, "auto (naive: short series)");
+  EXPECT_NEAR(*c.forecast.value, 70, 1e-9);
+  EXPECT_NEAR(*c.forecast.low, 30, 1e-9);
+  EXPECT_NEAR(*c.forecast.high, 211.1799, 1e-3);
+  EXPECT_NEAR(*c.forecast.p_reach, 0.203884, 1e-5);
+  EXPECT_EQ(c.forecast.eta_status, "expected");  // the point forecast passes 100 at 30 + 4 * 20 = 110
+  EXPECT_EQ(c.forecast.eta, d("2022-06-30"));
   EXPECT_EQ(c.pillar, "pl");
   EXPECT_EQ(c.result, "r1");
 }

@@ -447,3 +447,207 @@ TEST(ReachDate, NoAnswerCases) {
   e = reach_date(f, 100, trend_direction::increase, d("2021-01-11"), d("2022-01-01"));
   EXPECT_EQ(e.when, d("2021-04-11"));  // x = 100
 }
+
+// ---- forecast_series (issue 11) -------------------------------------------------------------------
+
+namespace {
+
+series_forecast run(std::vector<double> y, std::size_t h, forecast_method m, forecast_domain dom = {}, int season = 1) {
+  series_forecast_options o;
+  o.method = m;
+  o.season = season;
+  o.domain = dom;
+  return forecast_series(y, h, o);
+}
+
+}  // namespace
+
+TEST(ForecastSeries, MethodNamesRoundTrip) {
+  for (std::string_view n : {"auto", "naive", "drift", "linear", "log_linear", "ses", "damped", "theta"})
+    EXPECT_EQ(to_string(*parse_forecast_method(n)), n);
+  EXPECT_FALSE(parse_forecast_method("arima"));
+}
+
+TEST(ForecastSeries, NaiveByHand) {
+  // y = 3, 5, 4, 6: forecast 6 at every step. One-step errors of the random walk: 2, -1, 2, so
+  // sigma^2 = (4 + 1 + 4) / 3 = 3 with 3 degrees of freedom; step k has variance 3 k. Only one
+  // rolling origin (t = 3) has a following value, too few for an empirical width, so the model's:
+  // step 1: 6 -/+ t(0.95, 3) sqrt(3) = 6 -/+ 2.353363 * 1.732051 = 6 -/+ 4.076146.
+  const auto f = run({3, 5, 4, 6}, 2, forecast_method::naive);
+  ASSERT_TRUE(f.ok()) << f.message;
+  EXPECT_EQ(f.method_used, "naive");
+  EXPECT_DOUBLE_EQ(f.mean[0], 6);
+  EXPECT_DOUBLE_EQ(f.mean[1], 6);
+  EXPECT_NEAR(f.low[0], 6 - 4.076146, 1e-5);
+  EXPECT_NEAR(f.high[1], 6 + 2.353363 * std::sqrt(6.0), 1e-5);
+}
+
+TEST(ForecastSeries, DriftAndLinearByHand) {
+  // Drift: y = 1, 3, 4, 8; slope (8 - 1) / 3 = 7/3: 8 + 7/3, 8 + 14/3.
+  auto f = run({1, 3, 4, 8}, 2, forecast_method::drift);
+  ASSERT_TRUE(f.ok());
+  EXPECT_NEAR(f.mean[0], 8 + 7.0 / 3, 1e-12);
+  EXPECT_NEAR(f.mean[1], 8 + 14.0 / 3, 1e-12);
+  // Linear: y = 1, 2, 4 on x = 1, 2, 3: Sxx = 2, Sxy = (-1)(1 - 7/3) + (1)(4 - 7/3) = 3, slope 1.5,
+  // intercept 7/3 - 1.5 * 2 = -2/3; at x = 4: -2/3 + 6 = 16/3.
+  f = run({1, 2, 4}, 1, forecast_method::linear);
+  ASSERT_TRUE(f.ok());
+  EXPECT_NEAR(f.mean[0], 16.0 / 3, 1e-12);
+  // Log-linear: y = 1, 2, 4, 8 doubles exactly: 16, 32, with no residual error.
+  f = run({1, 2, 4, 8}, 2, forecast_method::log_linear);
+  ASSERT_TRUE(f.ok());
+  EXPECT_NEAR(f.mean[0], 16, 1e-9);
+  EXPECT_NEAR(f.mean[1], 32, 1e-9);
+  EXPECT_EQ(run({1, 0, 4}, 1, forecast_method::log_linear).info, forecast_info::non_positive_value);
+}
+
+TEST(ForecastSeries, SesSumOfSquaresByHand) {
+  // y = 10, 12, 11, alpha = 0.5. With l_0 = 0 the errors are a = 10, 7, 2.5 (levels 5, 8.5, 9.75);
+  // their sensitivity to l_0 is g = 1, 0.5, 0.25. Best l_0 = sum(a g) / sum(g^2) = 14.125 / 1.3125
+  // = 10.761905; then e = -0.761905, 1.619048, -0.190476 (levels 10.380952, 11.190476, 11.095238),
+  // SSE = 0.580499 + 2.621315 + 0.036281 = 3.238095.
+  const auto f = detail::ses_sse(std::vector<double>{10, 12, 11}, 0.5);
+  EXPECT_NEAR(f.l0, 10.761905, 1e-6);
+  EXPECT_NEAR(f.level, 11.095238, 1e-6);
+  EXPECT_NEAR(f.sse, 3.238095, 1e-6);
+  // The fitted alpha minimises the SSE: no point of a fine grid (a second, brute-force search) is lower.
+  const std::vector<double> y{10, 12, 11, 14, 13, 15, 14, 17};
+  const auto best = detail::fit_ses(y);
+  for (int i = 1; i < 10000; ++i) EXPECT_GE(detail::ses_sse(y, i / 10000.0).sse, best.sse - 1e-9);
+  // The SES forecast is flat at the last level.
+  const auto s = run(y, 3, forecast_method::ses);
+  ASSERT_TRUE(s.ok());
+  EXPECT_DOUBLE_EQ(s.mean[0], s.mean[2]);
+  EXPECT_NEAR(s.mean[0], best.level, 1e-12);
+}
+
+TEST(ForecastSeries, ThetaByHand) {
+  // y = 1, 2, 3, 4: SES fits best with alpha at its bound 0.9999 (any smaller alpha lags the trend),
+  // so l_n = 4 (to 1e-3) and (1 - (1 - alpha)^n) / alpha = 1; the regression slope is 1, the drift
+  // 1/2: F_{n+h} = 4 + (1/2)(h - 1 + 1) = 4.5, 5, 5.5 (Hyndman and Billah 2003, eq. 5).
+  const auto f = run({1, 2, 3, 4}, 3, forecast_method::theta);
+  ASSERT_TRUE(f.ok());
+  EXPECT_NEAR(f.mean[0], 4.5, 2e-3);
+  EXPECT_NEAR(f.mean[1], 5.0, 2e-3);
+  EXPECT_NEAR(f.mean[2], 5.5, 2e-3);
+}
+
+TEST(ForecastSeries, DampedTrendClosedForm) {
+  // y = 1, 3 with alpha 0.5, beta 0.25, phi 0.9: two values, two initial states, so the fit is
+  // exact (SSE 0): 1 = l_0 + 0.9 b_0 and 3 = l_1 + 0.9 b_1 with l_1 = 1, b_1 = 0.9 b_0 give
+  // b_0 = 2 / 0.81; then l_2 = 1 + 0.9 * 2/0.9 = 3, b_2 = 0.9 * 2/0.9 = 2.
+  const auto f = detail::damped_sse(std::vector<double>{1, 3}, 0.5, 0.25, 0.9);
+  EXPECT_NEAR(f.sse, 0, 1e-12);
+  EXPECT_NEAR(f.level, 3, 1e-12);
+  EXPECT_NEAR(f.trend, 2, 1e-12);
+  // The forecast path is l_n + (phi + ... + phi^h) b_n: its increments shrink by phi each step.
+  const auto p = run({10, 14, 17, 19.5, 21.5, 23, 24.2, 25.1}, 5, forecast_method::damped);
+  ASSERT_TRUE(p.ok());
+  const double d1 = p.mean[1] - p.mean[0], d2 = p.mean[2] - p.mean[1], d3 = p.mean[3] - p.mean[2];
+  const double phi = d2 / d1;
+  EXPECT_NEAR(d3 / d2, phi, 1e-9);
+  EXPECT_GE(phi, 0.8 - 1e-12);
+  EXPECT_LE(phi, 0.98 + 1e-12);
+}
+
+TEST(ForecastSeries, SeasonalAdjustment) {
+  // Six years of a flat level 100 times the factors 1.2, 0.8, 1.1, 0.9. Deviations from the mean 100
+  // are 20, -20, 10, -10 repeated: r_1 = -5200/6000 = -0.8667, r_2 = 0.7333, r_3 = -0.7833,
+  // r_4 = 5000/6000 = 0.8333 > 1.645 sqrt((1 + 2 (0.7511 + 0.5378 + 0.6136)) / 24) = 0.7360: seasonal.
+  // (Four years are not: r_4 = 0.75 < 0.8701.) The 2 x 4 moving average is exactly 100, so the indices
+  // are the factors; the adjusted series is flat 100, naive forecasts 100 and re-seasonalises to 120,
+  // 80, 110, 90 for the next year (24 values: position 24 mod 4 = 0).
+  std::vector<double> y;
+  for (int yr = 0; yr < 6; ++yr)
+    for (double s : {1.2, 0.8, 1.1, 0.9}) y.push_back(100 * s);
+  EXPECT_FALSE(detail::is_seasonal(std::span<const double>(y.data(), 16), 4));
+  EXPECT_TRUE(detail::is_seasonal(y, 4));
+  EXPECT_FALSE(detail::is_seasonal(std::span<const double>(y.data(), 11), 4));  // fewer than 3 years of data
+  const auto f = run(y, 4, forecast_method::naive, {}, 4);
+  ASSERT_TRUE(f.ok());
+  EXPECT_TRUE(f.seasonal);
+  EXPECT_EQ(f.method_used, "naive, seasonally adjusted");
+  EXPECT_NEAR(f.mean[0], 120, 1e-9);
+  EXPECT_NEAR(f.mean[1], 80, 1e-9);
+  EXPECT_NEAR(f.mean[2], 110, 1e-9);
+  EXPECT_NEAR(f.mean[3], 90, 1e-9);
+}
+
+TEST(ForecastSeries, AutoCombinesThetaAndDrift) {
+  const std::vector<double> y{12, 15, 14, 18, 21, 20, 24, 27, 26, 30};
+  const auto a = run(y, 4, forecast_method::automatic);
+  const auto t = run(y, 4, forecast_method::theta);
+  const auto d = run(y, 4, forecast_method::drift);
+  ASSERT_TRUE(a.ok() && t.ok() && d.ok());
+  EXPECT_EQ(a.method_used, "auto (2/3 theta + 1/3 drift)");
+  for (std::size_t k = 0; k < 4; ++k) {
+    EXPECT_NEAR(a.mean[k], 2.0 / 3 * t.mean[k] + 1.0 / 3 * d.mean[k], 1e-9);
+    EXPECT_LT(a.low[k], a.mean[k]);
+    EXPECT_GT(a.high[k], a.mean[k]);
+  }
+  // Intervals widen with the horizon.
+  EXPECT_GT(a.high[3] - a.low[3], a.high[0] - a.low[0]);
+  // A short series falls back (and says so).
+  EXPECT_EQ(run({1, 2, 3}, 1, forecast_method::automatic).method_used, "auto (theta: short series)");
+  EXPECT_EQ(run({5}, 1, forecast_method::automatic).method_used, "auto (naive: short series)");
+}
+
+TEST(ForecastSeries, DomainLimits) {
+  // A count falling by 3 a period: drift says 1 - 3 = -2, -5; censored at 0, and so are the bounds.
+  forecast_domain count;
+  count.lower = 0;
+  auto f = run({10, 7, 4, 1}, 2, forecast_method::drift, count);
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(f.mean[0], 0);
+  EXPECT_EQ(f.low[1], 0);
+  // A percentage rising past 100 stops at 100.
+  forecast_domain pct;
+  pct.lower = 0;
+  pct.upper = 100;
+  f = run({90, 94, 97, 99.5}, 3, forecast_method::linear, pct);
+  for (std::size_t k = 0; k < 3; ++k) EXPECT_LE(f.high[k], 100);
+  EXPECT_EQ(f.mean[2], 100);
+  // A running total (flows 10, 10, 5, 0, 1): forecast on the flows, never below the reached 26, never
+  // falling, the interval too; p_reach of a total already reached is 1.
+  forecast_domain total;
+  total.lower = 0;
+  total.cumulative = true;
+  total.flow_lower = 0;
+  f = run({10, 20, 25, 25, 26}, 6, forecast_method::automatic, total);
+  ASSERT_TRUE(f.ok());
+  for (std::size_t k = 0; k < 6; ++k) {
+    EXPECT_GE(f.low[k], 26);
+    EXPECT_GE(f.mean[k], k ? f.mean[k - 1] : 26);
+    EXPECT_GE(f.low[k], k ? f.low[k - 1] : 26);
+  }
+  EXPECT_EQ(*reach_probability(f, 5, 26, trend_direction::increase), 1.0);
+  // Bad input says why.
+  EXPECT_EQ(run({1, std::nan(""), 3}, 1, forecast_method::naive).info, forecast_info::non_finite_value);
+  EXPECT_EQ(run({}, 1, forecast_method::naive).info, forecast_info::too_few_points);
+  EXPECT_EQ(run({1, 2}, 0, forecast_method::naive).info, forecast_info::invalid_argument);
+  EXPECT_EQ(run({1, 2}, 1, forecast_method::damped).info, forecast_info::too_few_points);
+}
+
+TEST(ForecastSeries, ReachProbabilityByHand) {
+  // A predictive t with 4 degrees of freedom centred at 100 with scale 10: t(0.95, 4) = 2.131847
+  // (table), so P(X >= 121.31847) = 0.05 and P(X >= 100) = 0.5; for a decreasing indicator
+  // P(X <= 121.31847) = 0.95.
+  series_forecast f;
+  f.info = forecast_info::success;
+  f.center = {100};
+  f.scale = {10};
+  f.mean = {100};
+  f.low = {80};
+  f.high = {120};
+  f.dof = 4;
+  f.domain.lower = 0;
+  EXPECT_NEAR(*reach_probability(f, 0, 121.31847, trend_direction::increase), 0.05, 1e-6);
+  EXPECT_NEAR(*reach_probability(f, 0, 100, trend_direction::increase), 0.5, 1e-12);
+  EXPECT_NEAR(*reach_probability(f, 0, 121.31847, trend_direction::decrease), 0.95, 1e-6);
+  // Censoring at the domain: a target at or below 0 is sure for an increase, below 0 impossible for a decrease.
+  EXPECT_EQ(*reach_probability(f, 0, 0, trend_direction::increase), 1.0);
+  EXPECT_EQ(*reach_probability(f, 0, -1, trend_direction::decrease), 0.0);
+  EXPECT_FALSE(reach_probability(f, 1, 100, trend_direction::increase));  // no such step
+  EXPECT_EQ(*first_step_reaching(f, 100, trend_direction::increase), 0u);
+  EXPECT_FALSE(first_step_reaching(f, 101, trend_direction::increase));
+}

@@ -11,6 +11,7 @@
 #include "regiokpi/calendar.hpp"
 #include "regiokpi/export.hpp"
 #include "regiokpi/forecast.hpp"
+#include "regiokpi/indicator_forecast.hpp"
 #include "regiokpi/programme.hpp"
 #include "regiokpi/progress.hpp"
 #include "regiokpi/report.hpp"
@@ -25,7 +26,10 @@ struct evaluation_settings {
   trajectory_shape shape = trajectory_shape::linear;
   /// The period of each indicator's series (the points charts show and forecasts fit).
   period_type series_period = period_type::quarter;
-  trend_model trend = trend_model::linear;
+  trend_model trend = trend_model::linear;  ///< unused since issue 11: see `method`
+  forecast_method method = forecast_method::automatic;
+  /// The date forecasts project to; default each indicator's final target date (else the programme end).
+  std::optional<date> forecast_at;
   double forecast_level = 0.90;  ///< two-sided prediction interval
   /// The latest date an ETA may be; default: five years after the programme end.
   std::optional<date> forecast_horizon;

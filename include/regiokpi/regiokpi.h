@@ -257,14 +257,28 @@ RK_API int rk_result_export_arrow(const rk_result* result, struct ArrowArrayStre
 
 typedef struct rk_report rk_report;
 
-#define RK_EVALUATE_OPTIONS_VERSION 1
+/* Forecasting methods (docs/forecast.md); AUTO is 2/3 theta + 1/3 drift. */
+typedef enum rk_forecast_method {
+  RK_FORECAST_AUTO = 0,
+  RK_FORECAST_NAIVE = 1,
+  RK_FORECAST_DRIFT = 2,
+  RK_FORECAST_LINEAR = 3,
+  RK_FORECAST_LOG_LINEAR = 4,
+  RK_FORECAST_SES = 5,
+  RK_FORECAST_DAMPED = 6,
+  RK_FORECAST_THETA = 7
+} rk_forecast_method;
+
+#define RK_EVALUATE_OPTIONS_VERSION 2 /* 2 added forecast_method, forecast_at */
 typedef struct rk_evaluate_options {
   uint32_t version;           /* RK_EVALUATE_OPTIONS_VERSION */
   const char* as_of;          /* "YYYY-MM-DD", required */
   const char* as_recorded_on; /* NULL or "YYYY-MM-DD" */
   rk_trajectory trajectory;
-  rk_period_type series_period; /* RK_PERIOD_QUARTER is the usual choice */
-  double forecast_level;        /* 0: 0.9 */
+  rk_period_type series_period;       /* RK_PERIOD_QUARTER is the usual choice */
+  double forecast_level;              /* 0: 0.9 */
+  rk_forecast_method forecast_method; /* version >= 2 */
+  const char* forecast_at;            /* version >= 2: NULL (each final target date) or "YYYY-MM-DD" */
 } rk_evaluate_options;
 
 /* Evaluates every indicator of the programme on as_of and rolls the results up (docs/progress.md). */
@@ -297,6 +311,39 @@ typedef struct rk_indicator_progress {
 } rk_indicator_progress;
 
 RK_API int rk_report_get_indicator(const rk_report* report, size_t i, rk_indicator_progress* out);
+/* An indicator's forecast (issue 11). Missing numbers are NaN, dates INT32_MIN; strings are borrowed
+ * ("" when empty). */
+typedef struct rk_indicator_forecast {
+  const char* method; /* what was fitted: "auto (2/3 theta + 1/3 drift)", "theta, seasonally adjusted" ... */
+  int32_t at_day;     /* the date projected to */
+  double value;
+  double low;
+  double high;
+  double p_reach; /* probability that the final target is met on its date */
+  int32_t eta_day;
+  const char* eta_status; /* "reached", "expected", "not_within_horizon", "never" or "" */
+  const char* reason;     /* why numbers are missing */
+} rk_indicator_forecast;
+RK_API int rk_report_get_forecast(const rk_report* report, size_t i, rk_indicator_forecast* out);
+
+#define RK_FORECAST_OPTIONS_VERSION 1
+typedef struct rk_forecast_options {
+  uint32_t version; /* RK_FORECAST_OPTIONS_VERSION */
+  rk_forecast_method method;
+  double level;       /* 0: 0.9 */
+  int32_t season;     /* periods per year: 4 or 12 allow a seasonal adjustment; 0 or 1 none */
+  int32_t cumulative; /* nonzero: values are running totals (forecast on the flows) */
+  int32_t has_lower;  /* nonzero: values are >= lower (counts: 0) */
+  double lower;
+  int32_t has_upper; /* nonzero: values are <= upper (percentages: 100) */
+  double upper;
+} rk_forecast_options;
+/* Forecasts `horizon` steps after values[0..n) (evenly spaced, oldest first) into mean[horizon] and,
+ * unless NULL, low[horizon] / high[horizon] (NaN when too few values for an interval). RK_E_NO_ANSWER
+ * (message: rk_last_error) when no forecast can be made. */
+RK_API int rk_forecast(const double* values, size_t n, size_t horizon, const rk_forecast_options* options, double* mean,
+                       double* low, double* high);
+
 /* The programme's rolled-up status and achievement (NaN when unknown). */
 RK_API int rk_report_programme_status(const rk_report* report, rk_status* status, double* achievement);
 /* Renders the report; *text is NUL-terminated, *length excludes the NUL; free it with rk_free(). */

@@ -19,14 +19,18 @@ namespace regiokpi {
 /// The forecast part of an indicator's report. Every number is nullopt when the fit could not give
 /// it; `reason` then says why ("too_few_points: ...").
 struct forecast_summary {
-  std::string model;            ///< "linear" or "log_linear"; empty when no fit was tried
+  std::string model;            ///< the method asked for: "auto", "theta", ...; empty when none was tried
+  std::string method;           ///< what was fitted ("auto (2/3 theta + 1/3 drift)", ...; docs/forecast.md)
   double level = 0.9;           ///< two-sided prediction interval level
   std::optional<date> at;       ///< the date projected to (the final target date)
   std::optional<double> value;  ///< projected value at `at`
   std::optional<double> low;    ///< prediction interval
   std::optional<double> high;
   std::optional<date> eta;  ///< when the trend reaches the final target
-  std::string eta_status;   ///< "reached", "expected", "not_within_horizon", "never", or empty
+  std::string eta_status;   ///< "reached" (the actual meets the final target), "expected", "not_within_horizon",
+                            ///< "never", or empty
+  /// The probability, under the predictive distribution, that the final target is met on its date.
+  std::optional<double> p_reach;
   std::optional<double>
       shortfall;       ///< how far the projection misses the final target (positive = misses), direction-aware
   std::string reason;  ///< why numbers are missing; empty on success

@@ -47,7 +47,9 @@ struct options {
   std::string output = "-";
   std::string trajectory = "linear";
   std::string period = "quarter";
-  std::string trend = "linear";
+  std::string trend;
+  std::string method = "auto";
+  std::string forecast_at;
   double level = 0.9;
 };
 
@@ -68,12 +70,17 @@ int run(const options& o) {
     s.shape = trajectory_shape::s_curve;
   else
     throw usage_error("--trajectory: " + o.trajectory + " is not linear, stepwise or s_curve");
-  if (o.trend == "linear")
-    s.trend = trend_model::linear;
-  else if (o.trend == "log_linear" || o.trend == "log-linear")
-    s.trend = trend_model::log_linear;
+  // --trend (before issue 11) names a method too: linear or log_linear.
+  const std::string method = o.trend.empty() ? o.method : (o.trend == "log-linear" ? "log_linear" : o.trend);
+  if (const auto m = parse_forecast_method(method))
+    s.method = *m;
   else
-    throw usage_error("--trend: " + o.trend + " is not linear or log_linear");
+    throw usage_error("--method: " + method + " is not auto, naive, drift, linear, log_linear, ses, damped or theta");
+  if (!o.forecast_at.empty()) {
+    const auto d = try_parse_date(o.forecast_at);
+    if (!d) throw usage_error("--forecast-at: " + o.forecast_at + " is not a date (YYYY-MM-DD)");
+    s.forecast_at = *d;
+  }
   if (!(o.level > 0 && o.level < 1)) throw usage_error("--level must be between 0 and 1");
   s.forecast_level = o.level;
 
@@ -122,7 +129,12 @@ const bool registered = register_command(
            ->capture_default_str();
        app.add_option("--period", o->period, "Period of the series: month, quarter, half_year, year ...")
            ->capture_default_str();
-       app.add_option("--trend", o->trend, "Forecast trend: linear or log_linear")->capture_default_str();
+       app.add_option("--method", o->method,
+                      "Forecast method: auto, naive, drift, linear, log_linear, ses, damped, theta")
+           ->capture_default_str();
+       app.add_option("--trend", o->trend, "Forecast method linear or log_linear (older name of --method)");
+       app.add_option("--forecast-at", o->forecast_at,
+                      "Project forecasts to this date (YYYY-MM-DD; default: each indicator's final target date)");
        app.add_option("--level", o->level, "Prediction interval level")->capture_default_str();
        return [o] { return run(*o); };
      }});

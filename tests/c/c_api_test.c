@@ -277,6 +277,38 @@ static void test_programme_and_report(const char* source_dir) {
     }
   }
   CHECK(found);
+  /* Issue 11: every indicator's forecast; a count with a target has p_reach in [0, 1] and a method. */
+  for (size_t i = 0; i < rk_report_indicator_count(rep); ++i) {
+    rk_indicator_progress ipi;
+    rk_indicator_forecast fc;
+    CHECK(rk_report_get_indicator(rep, i, &ipi) == RK_OK && rk_report_get_forecast(rep, i, &fc) == RK_OK);
+    if (strcmp(ipi.id, "W-c1.assessments") == 0) {
+      CHECK(fc.p_reach >= 0 && fc.p_reach <= 1);
+      CHECK(strncmp(fc.method, "auto", 4) == 0);
+      CHECK(fc.low >= 0 && fc.low <= fc.value && fc.value <= fc.high);
+    }
+  }
+  {
+    rk_indicator_forecast fc;
+    CHECK(rk_report_get_forecast(rep, n, &fc) == RK_E_INVALID_ARGUMENT);
+  }
+  {
+    /* rk_forecast, naive on 3, 5, 4, 6: 6 at both steps (docs/forecast.md); a count falling by 3 a
+       period stays at 0 with drift (1 - 3 < 0); horizon 0 is an invalid argument. */
+    const double y[] = {3, 5, 4, 6}, fall[] = {10, 7, 4, 1};
+    double mean[2], low[2], high[2];
+    rk_forecast_options fo = {RK_FORECAST_OPTIONS_VERSION, RK_FORECAST_NAIVE, 0.9, 1, 0, 0, 0, 0, 0};
+    CHECK(rk_forecast(y, 4, 2, &fo, mean, low, high) == RK_OK && mean[0] == 6 && mean[1] == 6);
+    CHECK(low[0] < 6 && high[0] > 6);
+    fo.method = RK_FORECAST_DRIFT;
+    fo.has_lower = 1;
+    CHECK(rk_forecast(fall, 4, 2, &fo, mean, NULL, NULL) == RK_OK && mean[0] == 0 && mean[1] == 0);
+    CHECK(rk_forecast(y, 4, 0, &fo, mean, NULL, NULL) == RK_E_INVALID_ARGUMENT);
+    fo.method = RK_FORECAST_DAMPED;
+    CHECK(rk_forecast(y, 2, 1, &fo, mean, NULL, NULL) == RK_E_NO_ANSWER); /* damped needs 6 values */
+    fo.method = (rk_forecast_method)99;
+    CHECK(rk_forecast(y, 4, 1, &fo, mean, NULL, NULL) == RK_E_INVALID_ARGUMENT);
+  }
   rk_indicator_progress ip;
   CHECK(rk_report_get_indicator(rep, n, &ip) == RK_E_INVALID_ARGUMENT);
   rk_status st;
