@@ -36,11 +36,11 @@ const thresholds eu{0.85, 0.65};
 }  // namespace
 
 TEST(Progress, IncreaseHalfWayBehindPlan) {
-  const series_point s[] = {{d("2021-06-30"), 150}, {d("2021-12-31"), 190}, {d("2022-06-30"), 400}};
+  const series_point s[] = {{d("2021-06-30"), 150}, {d("2022-01-01"), 190}, {d("2022-06-30"), 400}};
   const auto p = evaluate_indicator(rising(), s, defaults, {.as_of = d("2022-01-01")});
   ASSERT_TRUE(p.actual);
   EXPECT_DOUBLE_EQ(*p.actual, 190);  // the point after as_of is ignored
-  EXPECT_EQ(*p.actual_date, d("2021-12-31"));
+  EXPECT_EQ(*p.actual_date, d("2022-01-01"));
   EXPECT_DOUBLE_EQ(*p.baseline, 100);
   EXPECT_DOUBLE_EQ(*p.target, 300);
   EXPECT_EQ(*p.target_date, d("2023-01-01"));
@@ -54,13 +54,13 @@ TEST(Progress, IncreaseHalfWayBehindPlan) {
 }
 
 TEST(Progress, DecreaseImprovesAsItFalls) {
-  const series_point s[] = {{d("2021-12-31"), 9.5}};
+  const series_point s[] = {{d("2022-01-01"), 9.5}};
   const auto p = evaluate_indicator(falling(), s, defaults, {.as_of = d("2022-01-01")});
   EXPECT_DOUBLE_EQ(*p.expected, 9);
   EXPECT_DOUBLE_EQ(*p.achievement, 0.25);           // (9.5 - 10) / (8 - 10)
   EXPECT_DOUBLE_EQ(*p.gap, -0.5);                   // behind: higher than planned
   EXPECT_EQ(p.status, progress_status::off_track);  // 0.25 / 0.5 = 0.5 < 0.65
-  const series_point ahead[] = {{d("2021-12-31"), 8.9}};
+  const series_point ahead[] = {{d("2022-01-01"), 8.9}};
   const auto q = evaluate_indicator(falling(), ahead, defaults, {.as_of = d("2022-01-01")});
   EXPECT_NEAR(*q.gap, 0.1, 1e-12);
   EXPECT_EQ(q.status, progress_status::on_track);
@@ -130,18 +130,22 @@ TEST(Progress, RelativeTargetAndMissingBaseline) {
   // A count without a baseline starts at 0 on the programme start.
   indicator c = rising();
   c.baseline.reset();
-  const series_point cs[] = {{d("2021-12-31"), 150}};
+  const series_point cs[] = {{d("2022-01-01"), 150}};
   const auto q = evaluate_indicator(c, cs, defaults, {.as_of = d("2022-01-01"), .programme_start = d("2021-01-01")});
   EXPECT_DOUBLE_EQ(*q.baseline, 0);
   EXPECT_DOUBLE_EQ(*q.expected, 150);
   EXPECT_DOUBLE_EQ(*q.final_achievement, 0.5);
   EXPECT_EQ(q.status, progress_status::on_track);
-  // A ratio without a baseline has no trajectory: no expected value, no achievement.
+  // A ratio without a baseline has no trajectory (no expected value) but is still assessed against
+  // the target alone (rule 6, TolaData): decrease, so target / actual = 8 / 9.5 = 0.8421; not yet
+  // due on 2022-12-31, 0.8421 < 0.85 and >= 0.65: at risk.
   indicator r = falling();
   r.baseline.reset();
   const auto rp = evaluate_indicator(r, s, defaults, {.as_of = d("2023-01-01"), .programme_start = d("2021-01-01")});
   EXPECT_FALSE(rp.expected);
-  EXPECT_FALSE(rp.achievement);
+  EXPECT_EQ(rp.achievement_basis, achievement_basis::target_only);
+  EXPECT_DOUBLE_EQ(*rp.achievement, 8 / 9.5);
+  EXPECT_EQ(rp.status, progress_status::at_risk);
 }
 
 TEST(Progress, MilestoneDeliveredAndLate) {
@@ -202,7 +206,12 @@ TEST(Progress, MaintainWithinBand) {
   const series_point in[] = {{d("2021-12-31"), 5.5}};
   const series_point out[] = {{d("2021-12-31"), 6.5}};
   EXPECT_EQ(evaluate_indicator(m, in, defaults, {.as_of = d("2022-01-01")}).status, progress_status::on_track);
-  EXPECT_EQ(evaluate_indicator(m, in, defaults, {.as_of = d("2023-02-01")}).status, progress_status::achieved);
+  // Judged at the actual's own date (rule 9): 2021 data is on track by the plan of 2021, and stale.
+  const auto old = evaluate_indicator(m, in, defaults, {.as_of = d("2023-02-01")});
+  EXPECT_EQ(old.status, progress_status::on_track);
+  EXPECT_TRUE(old.stale);
+  const series_point late[] = {{d("2023-01-31"), 5.5}};
+  EXPECT_EQ(evaluate_indicator(m, late, defaults, {.as_of = d("2023-02-01")}).status, progress_status::achieved);
   EXPECT_EQ(evaluate_indicator(m, out, defaults, {.as_of = d("2022-01-01")}).status, progress_status::off_track);
 }
 
