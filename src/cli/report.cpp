@@ -49,6 +49,7 @@ struct options {
   std::string period = "quarter";
   std::string trend = "linear";
   double level = 0.9;
+  int fy_first_month = 1;
 };
 
 int run(const options& o) {
@@ -66,8 +67,12 @@ int run(const options& o) {
     s.shape = trajectory_shape::stepwise;
   else if (o.trajectory == "s_curve" || o.trajectory == "s-curve")
     s.shape = trajectory_shape::s_curve;
+  else if (o.trajectory == "growth")
+    s.shape = trajectory_shape::growth;
   else
-    throw usage_error("--trajectory: " + o.trajectory + " is not linear, stepwise or s_curve");
+    throw usage_error("--trajectory: " + o.trajectory + " is not linear, stepwise, s_curve or growth");
+  if (o.fy_first_month < 1 || o.fy_first_month > 12) throw usage_error("--fy-first-month must be 1..12");
+  s.fy_first_month = o.fy_first_month;
   if (o.trend == "linear")
     s.trend = trend_model::linear;
   else if (o.trend == "log_linear" || o.trend == "log-linear")
@@ -118,7 +123,10 @@ const bool registered = register_command(
            ->capture_default_str();
        app.add_option("--output,-o", o->output, "Output file (written atomically); - for stdout")
            ->capture_default_str();
-       app.add_option("--trajectory", o->trajectory, "Planned path: linear, stepwise or s_curve")
+       app.add_option("--fy-first-month", o->fy_first_month,
+                      "First month (1..12) of the financial year, for --period financial_year")
+           ->capture_default_str();
+       app.add_option("--trajectory", o->trajectory, "Planned path: linear, stepwise, s_curve or growth")
            ->capture_default_str();
        app.add_option("--period", o->period, "Period of the series: month, quarter, half_year, year ...")
            ->capture_default_str();
