@@ -172,7 +172,7 @@ std::string count_text(const std::array<std::size_t, progress_status_count>& cou
     const auto st = static_cast<progress_status>(k);
     out += fmt::format("{}{} {}", out.empty() ? "" : ", ", counts[k], upper ? status_mark(st) : display_name(st));
   }
-  return out.empty() ? "no indicators" : out;
+  return out.empty() ? "none" : out;
 }
 
 std::string_view child_word(node_kind k) {
@@ -247,6 +247,10 @@ std::string report_to_json(const programme_report& r) {
     for (std::size_t k = 0; k < progress_status_count; ++k)
       counts[std::string(to_string(static_cast<progress_status>(k)))] = n.indicator_counts[k];
     o["indicator_counts"] = counts;
+    json kids = json::object();
+    for (std::size_t k = 0; k < progress_status_count; ++k)
+      kids[std::string(to_string(static_cast<progress_status>(k)))] = n.children_counts[k];
+    o["children_counts"] = kids;
     nodes.push_back(o);
   }
   j["nodes"] = nodes;
@@ -315,8 +319,8 @@ std::string report_to_markdown(const programme_report& r) {
   out += fmt::format("# {} — progress on {}\n\n", md_cell(r.programme_name), format_date(r.as_of));
   if (r.as_recorded_on) out += fmt::format("As recorded on {}.\n\n", format_date(*r.as_recorded_on));
   if (top) {
-    out += fmt::format("Programme: **{}**, {} of {} {} assessed", status_mark(top->status), top->children_assessed,
-                       top->children_total, child_word(top->kind));
+    out += fmt::format("Programme: **{}**, {} of {} {} assessed ({})", status_mark(top->status), top->children_assessed,
+                       top->children_total, child_word(top->kind), count_text(top->children_counts, true));
     if (top->achievement)
       out += fmt::format("; achievement {} (planned by now: {})", fmt_pct(top->achievement),
                          top->expected_achievement ? fmt_pct(top->expected_achievement) : "n/a");
@@ -327,8 +331,9 @@ std::string report_to_markdown(const programme_report& r) {
   out += fmt::format("{} indicators: {}.\n", r.indicators.size(), count_text(counts, true));
   for (const auto& n : r.nodes) {
     if (n.kind != node_kind::pillar) continue;
-    out += fmt::format("\n## {} — {}, {} of {} {} assessed", md_cell(n.name.empty() ? n.id : n.name),
-                       status_mark(n.status), n.children_assessed, n.children_total, child_word(n.kind));
+    out += fmt::format("\n## {} — {}, {} of {} {} assessed ({})", md_cell(n.name.empty() ? n.id : n.name),
+                       status_mark(n.status), n.children_assessed, n.children_total, child_word(n.kind),
+                       count_text(n.children_counts, true));
     if (n.achievement) out += fmt::format(", {} (planned {})", fmt_pct(n.achievement), fmt_pct(n.expected_achievement));
     out += fmt::format("\n\nIndicators: {}.\n", count_text(n.indicator_counts, true));
     out +=

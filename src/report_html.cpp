@@ -63,7 +63,8 @@ std::string counts_html(const std::array<std::size_t, progress_status_count>& co
   std::string out;
   for (std::size_t k = 0; k < progress_status_count; ++k)
     if (counts[k] > 0) out += fmt::format("{} {} ", counts[k], badge(static_cast<progress_status>(k)));
-  return out.empty() ? "no indicators" : out;
+  if (!out.empty()) out.pop_back();
+  return out.empty() ? "none" : out;
 }
 
 std::string_view child_word(node_kind k) {
@@ -80,7 +81,8 @@ std::string_view child_word(node_kind k) {
 }
 
 std::string assessed(const node_progress& n) {
-  return fmt::format("{} of {} {} assessed", n.children_assessed, n.children_total, child_word(n.kind));
+  return fmt::format("{} of {} {} assessed ({})", n.children_assessed, n.children_total, child_word(n.kind),
+                     counts_html(n.children_counts));
 }
 
 /// The actual with its date, delivery status and staleness.

@@ -379,6 +379,8 @@ TEST(Progress, RollUpMethods) {
   EXPECT_EQ(w.children_assessed, 2u);
   EXPECT_DOUBLE_EQ(*w.achievement, 0.3);
   EXPECT_EQ(w.status, progress_status::off_track);
+  EXPECT_EQ(w.children_counts[static_cast<std::size_t>(progress_status::off_track)], 1u);
+  EXPECT_EQ(w.children_counts[static_cast<std::size_t>(progress_status::no_target)], 1u);
   // Nothing assessed: no data, never on track.
   EXPECT_EQ(rolled({{1, std::nullopt, std::nullopt, ps(progress_status::no_target)}}, defaults, rollup_method::weighted)
                 .status,

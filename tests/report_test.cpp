@@ -83,7 +83,9 @@ programme_report sample() {
   pillar.children_assessed = 1;
   pillar.children_without_data = 1;
   pillar.indicator_counts = {0, 1, 0, 0, 0, 1, 1};
+  pillar.children_counts = {0, 1, 0, 0, 0, 1, 0};
   node_progress top = pillar;
+  top.children_counts = {0, 1, 0, 0, 0, 0, 0};
   top.id = "zod";
   top.name = "Regio Deal";
   top.kind = node_kind::programme;
@@ -167,11 +169,12 @@ TEST(Report, CsvHasOneRowPerIndicatorWithQuoting) {
 TEST(Report, MarkdownHasAHeadlineAndOneTablePerPillar) {
   const std::string md = report_to_markdown(sample());
   EXPECT_NE(md.find("# Regio Deal \"ZOD\" — progress on 2022-12-31"), std::string::npos);
-  EXPECT_NE(md.find("Programme: **on track**, 1 of 1 pillars assessed; achievement 78 % (planned by now: 75 %)"),
-            std::string::npos)
+  EXPECT_NE(
+      md.find("Programme: **on track**, 1 of 1 pillars assessed (1 on track); achievement 78 % (planned by now: 75 %)"),
+      std::string::npos)
       << md;
   EXPECT_NE(md.find("3 indicators: 1 on track, 1 no data, 1 no target."), std::string::npos) << md;
-  EXPECT_NE(md.find("## WERKEN — on track, 1 of 2 goals assessed"), std::string::npos) << md;
+  EXPECT_NE(md.find("## WERKEN — on track, 1 of 2 goals assessed (1 on track, 1 no data)"), std::string::npos) << md;
   // Rule 10: what it takes, in the series' periods.
   EXPECT_NE(md.find("needs 22.50 a quarter, recently 60 a quarter"), std::string::npos) << md;
   // Rule 1 and 9: a context figure reads "no target" with its trend; its actual is marked.
@@ -195,7 +198,7 @@ TEST(Report, HtmlTakesBadgeColoursFromTheStatusTableAndShowsAssessedCounts) {
     EXPECT_NE(html.find("." + std::string(st.name) + "{background:" + std::string(st.colour) + "}"), std::string::npos)
         << st.name;
   }
-  EXPECT_NE(html.find("1 of 2 goals assessed"), std::string::npos);
+  EXPECT_NE(html.find("1 of 2 goals assessed ("), std::string::npos);
   EXPECT_NE(html.find("<span class=\"trend\">improving</span>"), std::string::npos);
   EXPECT_NE(html.find("<span class=\"flag stale\">stale</span>"), std::string::npos);
   EXPECT_NE(html.find("<span class=\"flag\">provisional</span>"), std::string::npos);

@@ -553,6 +553,8 @@ struct node_progress {
   std::size_t children_assessed = 0;  ///< children with a target and a value by the date
   /// The indicators below this node by status (index: progress_status).
   std::array<std::size_t, progress_status_count> indicator_counts{};
+  /// The direct children by status, so no headline hides an off-track child.
+  std::array<std::size_t, progress_status_count> children_counts{};
   rollup_method method = rollup_method::weighted;
 };
 
@@ -599,6 +601,7 @@ inline void roll_up_node(node_progress& n, std::span<const rollup_input> kids, c
   bool all_achieved = true, all_not_started = !kids.empty();
   std::vector<const rollup_input*> assessed;
   for (const auto& k : kids) {
+    ++n.children_counts[static_cast<std::size_t>(k.status)];
     if (k.status != progress_status::not_started) all_not_started = false;
     if (!is_assessed(k.status)) continue;
     assessed.push_back(&k);
