@@ -70,6 +70,7 @@ json indicator_json(const indicator_report& i) {
                            : json(nullptr);
   j["stale"] = p.stale;
   j["actual_text"] = i.actual_text ? json(*i.actual_text) : json(nullptr);
+  j["progress_label"] = p.progress_label ? json(std::string(to_string(*p.progress_label))) : json(nullptr);
   j["required_rate"] = rate_json(p.required_rate);
   j["recent_rate"] = rate_json(p.recent_rate);
   j["forecast"] = forecast_json(i.forecast);

@@ -406,3 +406,35 @@ TEST(Progress, RollUpMethods) {
   EXPECT_EQ(eu_node(0.9, 0.7), progress_status::at_risk);
   EXPECT_EQ(eu_node(0.6, 0.5), progress_status::off_track);
 }
+
+TEST(Progress, GrowthRatioReproducesOpenSdgLabels) {
+  // Rule 12: baseline 100 on 2020-01-01, target 200 on 2030-01-01 (3653 days = 10.0014 years).
+  // Required CAGR (200/100)^(1/10.0014) - 1 = 0.071768. Actual 120 on 2023-01-01 (1096 days =
+  // 3.00068 years): observed (1.2)^(1/3.00068) - 1 = 0.062634; ratio 0.8727: needs acceleration -> at risk.
+  indicator i;
+  i.id = "sdg";
+  i.kind = measure_kind::count;
+  i.baseline = baseline{d("2020-01-01"), 100, "test"};
+  i.targets.push_back(target{target_kind::target, d("2030-01-01"), 200, target_basis::absolute, "", {}});
+  evaluation_options o{.as_of = d("2023-01-01")};
+  o.status_method = status_method::growth_ratio;
+  const series_point s[] = {{d("2023-01-01"), 120}};
+  const auto p = evaluate_indicator(i, s, defaults, o);
+  EXPECT_EQ(p.progress_label, progress_label::progress_needs_acceleration);
+  EXPECT_EQ(p.status, progress_status::at_risk);
+  // 125: (1.25)^(1/3.00068) - 1 = 0.077189, ratio 1.0755 -> on track.
+  const series_point fast[] = {{d("2023-01-01"), 125}};
+  EXPECT_EQ(evaluate_indicator(i, fast, defaults, o).progress_label, progress_label::on_track);
+  // Below the baseline: deterioration -> off track; at the target: target achieved.
+  const series_point down[] = {{d("2023-01-01"), 95}};
+  EXPECT_EQ(evaluate_indicator(i, down, defaults, o).status, progress_status::off_track);
+  const series_point done[] = {{d("2023-01-01"), 210}};
+  EXPECT_EQ(evaluate_indicator(i, done, defaults, o).progress_label, progress_label::target_achieved);
+  // Without a target: the observed rate, 1 % a year (100 -> 103.03 in 3.00068 years) is between 0.005
+  // and 0.015: needs acceleration; the status stays no_target.
+  i.targets.clear();
+  const series_point slow[] = {{d("2023-01-01"), 103.03}};
+  const auto q = evaluate_indicator(i, slow, defaults, o);
+  EXPECT_EQ(q.status, progress_status::no_target);
+  EXPECT_EQ(q.progress_label, progress_label::progress_needs_acceleration);
+}

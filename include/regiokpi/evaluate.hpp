@@ -144,6 +144,8 @@ struct evaluation_settings {
   period_type series_period = period_type::quarter;
   /// First month (1..12) of the financial year, for a financial_year series.
   std::int32_t fy_first_month = 1;
+  /// plan (default) or growth_ratio (Open SDG's progress measure); overrides the programme's field.
+  std::optional<regiokpi::status_method> status_method;
   trend_model trend = trend_model::linear;
   double forecast_level = 0.90;  ///< two-sided prediction interval
   /// The latest date an ETA may be; default: five years after the programme end.

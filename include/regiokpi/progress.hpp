@@ -121,6 +121,39 @@ struct milestone_progress {
   std::optional<date> due;
 };
 
+/// How an indicator's status is decided: `plan` (against the planned trajectory, the default) or
+/// `growth_ratio` (Open SDG and the UN SDG progress chart: observed vs required compound annual growth).
+enum class status_method : std::uint8_t { plan, growth_ratio };
+
+constexpr std::string_view to_string(status_method m) noexcept {
+  return m == status_method::plan ? "plan" : "growth_ratio";
+}
+
+/// The Open SDG progress label of the growth_ratio method.
+enum class progress_label : std::uint8_t {
+  target_achieved,
+  on_track,
+  progress_needs_acceleration,
+  limited_progress,
+  deterioration
+};
+
+constexpr std::string_view to_string(progress_label l) noexcept {
+  constexpr std::array<std::string_view, 5> names{"target_achieved", "on_track", "progress_needs_acceleration",
+                                                  "limited_progress", "deterioration"};
+  return names[static_cast<std::size_t>(l)];
+}
+
+/// The growth_ratio thresholds (Open SDG defaults): with a target, on track from a ratio of 0.95,
+/// needs acceleration from 0.6, limited progress from 0; without one, on the observed annual rate,
+/// 0.015 and 0.005.
+struct growth_thresholds {
+  double ratio_on_track = 0.95;
+  double ratio_acceleration = 0.6;
+  double rate_on_track = 0.015;
+  double rate_acceleration = 0.005;
+};
+
 /// A change per period of an indicator's series ("15.5 a quarter").
 struct period_rate {
   double value = 0;
@@ -142,6 +175,8 @@ struct evaluation_options {
   int stale_after_periods = 2;
   /// Confidence level of the slope interval behind `trend` (indicators without a target).
   double trend_level = 0.90;
+  regiokpi::status_method status_method = regiokpi::status_method::plan;
+  growth_thresholds growth;
 };
 
 /// An indicator's standing on the as-of date. Numbers that cannot be known are nullopt, never made up.
@@ -162,10 +197,11 @@ struct indicator_progress {
   std::optional<double> gap;                   ///< actual - expected, signed so that positive is ahead of plan
   progress_status status = progress_status::no_data;
   regiokpi::achievement_basis achievement_basis = regiokpi::achievement_basis::baseline;
-  std::optional<trend_verdict> trend;        ///< indicators without a target (status no_target)
-  bool stale = false;                        ///< the actual is older than stale_after_periods periods
-  std::optional<period_rate> required_rate;  ///< change per period still needed to reach the final target
-  std::optional<period_rate> recent_rate;    ///< mean change per period over the last four periods
+  std::optional<trend_verdict> trend;                      ///< indicators without a target (status no_target)
+  bool stale = false;                                      ///< the actual is older than stale_after_periods periods
+  std::optional<period_rate> required_rate;                ///< change per period still needed to reach the final target
+  std::optional<period_rate> recent_rate;                  ///< mean change per period over the last four periods
+  std::optional<regiokpi::progress_label> progress_label;  ///< status_method growth_ratio only
   std::optional<coverage_progress> coverage;
   std::optional<milestone_progress> milestone;
 };
@@ -338,13 +374,12 @@ inline void set_rates(indicator_progress& p, const indicator& ind, std::span<con
 
 }  // namespace detail
 
-/// Evaluates one indicator on options.as_of from its aggregated series (points after as_of are
-/// ignored). `members` is used by coverage indicators only: each member's latest value. The plan
-/// (expected, gap, status) is read at the actual's own date, so old data is judged against the plan
-/// of its day; `stale` says it is old.
-inline indicator_progress evaluate_indicator(const indicator& ind, std::span<const series_point> series,
-                                             const thresholds& th, const evaluation_options& opt,
-                                             std::span<const member_value> members = {}) {
+namespace detail {
+/// The evaluation by the planned trajectory (status_method plan); see evaluate_indicator().
+
+inline indicator_progress evaluate_by_plan(const indicator& ind, std::span<const series_point> series,
+                                           const thresholds& th, const evaluation_options& opt,
+                                           std::span<const member_value> members) {
   indicator_progress p;
   p.id = ind.id;
   const date as_of = opt.as_of;
@@ -527,6 +562,60 @@ inline indicator_progress evaluate_indicator(const indicator& ind, std::span<con
   p.status = ratio >= th.achieved          ? progress_status::on_track
              : ratio >= th.serious_failure ? progress_status::at_risk
                                            : progress_status::off_track;
+  return p;
+}
+
+/// Open SDG's progress measure on top of an evaluation: needs a positive baseline and actual.
+/// Years count as days / 365.25.
+inline void apply_growth_ratio(indicator_progress& p, const indicator& ind, const evaluation_options& opt) {
+  if (!is_quantity(ind.kind) || !ind.baseline || !p.actual || !p.actual_date) return;
+  const double base = ind.baseline->value;
+  const double years = static_cast<double>((*p.actual_date - ind.baseline->reference_date).count) / 365.25;
+  if (!(base > 0) || !(*p.actual > 0) || !(years > 0)) return;
+  const double observed = std::pow(*p.actual / base, 1 / years) - 1;
+  const auto& g = opt.growth;
+  progress_label l;
+  if (p.final_target && p.final_target_date && ind.direction != direction::maintain) {
+    const double to_target = static_cast<double>((*p.final_target_date - ind.baseline->reference_date).count) / 365.25;
+    if (is_better_or_equal(ind.direction, *p.actual, *p.final_target)) {
+      l = progress_label::target_achieved;
+    } else {
+      if (!(*p.final_target > 0) || !(to_target > 0)) return;
+      const double required = std::pow(*p.final_target / base, 1 / to_target) - 1;
+      if (required == 0) return;
+      const double ratio = observed / required;
+      l = ratio >= g.ratio_on_track       ? progress_label::on_track
+          : ratio >= g.ratio_acceleration ? progress_label::progress_needs_acceleration
+          : ratio >= 0                    ? progress_label::limited_progress
+                                          : progress_label::deterioration;
+    }
+    p.status = l == progress_label::target_achieved               ? progress_status::achieved
+               : l == progress_label::on_track                    ? progress_status::on_track
+               : l == progress_label::progress_needs_acceleration ? progress_status::at_risk
+                                                                  : progress_status::off_track;
+  } else {
+    const double rate = ind.direction == direction::decrease ? -observed : observed;
+    l = rate >= g.rate_on_track       ? progress_label::on_track
+        : rate >= g.rate_acceleration ? progress_label::progress_needs_acceleration
+        : rate >= 0                   ? progress_label::limited_progress
+                                      : progress_label::deterioration;
+  }
+  p.progress_label = l;
+}
+
+}  // namespace detail
+
+/// Evaluates one indicator on options.as_of from its aggregated series (points after as_of are
+/// ignored). `members` is used by coverage indicators only: each member's latest value. The plan
+/// (expected, gap, status) is read at the actual's own date, so old data is judged against the plan
+/// of its day; `stale` says it is old. With status_method growth_ratio the status follows Open SDG's
+/// progress label instead (an indicator without a target stays no_target, with its label).
+inline indicator_progress evaluate_indicator(const indicator& ind, std::span<const series_point> series,
+                                             const thresholds& th, const evaluation_options& opt,
+                                             std::span<const member_value> members = {}) {
+  indicator_progress p = detail::evaluate_by_plan(ind, series, th, opt, members);
+  if (opt.status_method == status_method::growth_ratio && ind.kind != measure_kind::milestone)
+    detail::apply_growth_ratio(p, ind, opt);
   return p;
 }
 

@@ -50,6 +50,7 @@ struct options {
   std::string trend = "linear";
   double level = 0.9;
   int fy_first_month = 1;
+  std::string status_method;
 };
 
 int run(const options& o) {
@@ -73,6 +74,12 @@ int run(const options& o) {
     throw usage_error("--trajectory: " + o.trajectory + " is not linear, stepwise, s_curve or growth");
   if (o.fy_first_month < 1 || o.fy_first_month > 12) throw usage_error("--fy-first-month must be 1..12");
   s.fy_first_month = o.fy_first_month;
+  if (o.status_method == "growth_ratio")
+    s.status_method = status_method::growth_ratio;
+  else if (o.status_method == "plan")
+    s.status_method = status_method::plan;
+  else if (!o.status_method.empty())
+    throw usage_error("--status-method: " + o.status_method + " is not plan or growth_ratio");
   if (o.trend == "linear")
     s.trend = trend_model::linear;
   else if (o.trend == "log_linear" || o.trend == "log-linear")
@@ -123,6 +130,8 @@ const bool registered = register_command(
            ->capture_default_str();
        app.add_option("--output,-o", o->output, "Output file (written atomically); - for stdout")
            ->capture_default_str();
+       app.add_option("--status-method", o->status_method,
+                      "plan (against the planned trajectory) or growth_ratio (Open SDG's progress measure)");
        app.add_option("--fy-first-month", o->fy_first_month,
                       "First month (1..12) of the financial year, for --period financial_year")
            ->capture_default_str();
