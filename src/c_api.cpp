@@ -321,7 +321,7 @@ const char* rk_last_error(void) { return last_error.c_str(); }
 const char* rk_status_name(int status) { return regiokpi::to_string(static_cast<regiokpi::errc>(status)).data(); }
 
 const char* rk_progress_status_name(int status) {
-  if (status < 0 || status > RK_STATUS_NO_DATA) return "unknown";
+  if (status < 0 || status > RK_STATUS_NO_TARGET) return "unknown";
   return regiokpi::to_string(static_cast<regiokpi::progress_status>(status)).data();
 }
 
@@ -650,7 +650,7 @@ int rk_evaluate(rk_report** out, const rk_programme* programme, const rk_store* 
   return guarded([&] {
     require(out != nullptr && programme != nullptr && store != nullptr && o != nullptr, "rk_evaluate: NULL argument");
     require(o->version >= 1, "rk_evaluate_options: version must be RK_EVALUATE_OPTIONS_VERSION");
-    require(raw_enum(o->trajectory) >= RK_TRAJECTORY_LINEAR && raw_enum(o->trajectory) <= RK_TRAJECTORY_S_CURVE,
+    require(raw_enum(o->trajectory) >= RK_TRAJECTORY_LINEAR && raw_enum(o->trajectory) <= RK_TRAJECTORY_GROWTH,
             "rk_evaluate_options: unknown trajectory");
     require(raw_enum(o->series_period) >= RK_PERIOD_DAY && raw_enum(o->series_period) <= RK_PERIOD_FINANCIAL_YEAR,
             "rk_evaluate_options: unknown period type");
@@ -668,6 +668,10 @@ int rk_evaluate(rk_report** out, const rk_programme* programme, const rk_store* 
               "rk_evaluate_options: unknown forecast_method");
       s.method = static_cast<regiokpi::forecast_method>(o->forecast_method);
       if (o->forecast_at) s.forecast_at = date_arg(o->forecast_at, "forecast_at");
+    }
+    if (o->version >= 2 && o->fy_first_month != 0) {
+      require(o->fy_first_month >= 1 && o->fy_first_month <= 12, "rk_evaluate_options: fy_first_month must be 1..12");
+      s.fy_first_month = o->fy_first_month;
     }
     auto r = std::make_unique<rk_report>();
     r->value = regiokpi::evaluate_programme(programme->value, store->value, s);
@@ -722,7 +726,7 @@ int rk_report_get_forecast(const rk_report* r, size_t i, rk_indicator_forecast* 
     out->high = or_nan(f.high);
     out->p_reach = or_nan(f.p_reach);
     out->eta_day = or_no_day(f.eta);
-    out->eta_status = f.eta_status.c_str();
+    out->eta_status = f.eta_status ? regiokpi::report_name(*f.eta_status).data() : "";
     out->reason = f.reason.c_str();
   });
 }
@@ -753,6 +757,48 @@ int rk_forecast(const double* values, size_t n, size_t horizon, const rk_forecas
       if (low) low[k] = f.has_interval() ? f.low[k] : std::numeric_limits<double>::quiet_NaN();
       if (high) high[k] = f.has_interval() ? f.high[k] : std::numeric_limits<double>::quiet_NaN();
     }
+  });
+}
+
+int rk_report_get_indicator_v2(const rk_report* r, size_t i, rk_indicator_progress_v2* out) {
+  const int rc = rk_report_get_indicator(r, i, out ? &out->v1 : nullptr);
+  if (rc != 0) return rc;
+  return guarded([&] {
+    require(out->version >= 2, "rk_indicator_progress_v2: version must be RK_INDICATOR_PROGRESS_VERSION");
+    const auto& ir = r->value.indicators[i];
+    const auto& p = ir.progress;
+    out->trend = p.trend ? static_cast<rk_trend>(*p.trend) : RK_TREND_NONE;
+    out->target_only = p.achievement_basis == regiokpi::achievement_basis::target_only ? 1 : 0;
+    out->stale = p.stale ? 1 : 0;
+    out->actual_status = ir.actual_status && *ir.actual_status != regiokpi::measurement_status::unspecified
+                             ? regiokpi::to_string(*ir.actual_status).data()
+                             : nullptr;
+    out->actual_day = or_no_day(p.actual_date);
+    out->expected_achievement = or_nan(p.expected_achievement);
+    out->required_rate = p.required_rate ? p.required_rate->value : or_nan(std::nullopt);
+    out->recent_rate = p.recent_rate ? p.recent_rate->value : or_nan(std::nullopt);
+    out->rate_period = static_cast<rk_period_type>(r->value.series_period);
+  });
+}
+
+size_t rk_report_node_count(const rk_report* r) { return r ? r->value.nodes.size() : 0; }
+
+int rk_report_get_node(const rk_report* r, size_t i, rk_node_progress* out) {
+  return guarded([&] {
+    require(r != nullptr && out != nullptr, "rk_report_get_node: NULL argument");
+    if (i >= r->value.nodes.size())
+      throw regiokpi::error(regiokpi::errc::invalid_argument,
+                            "rk_report_get_node: node " + std::to_string(i) + " is out of range");
+    const auto& n = r->value.nodes[i];
+    out->id = n.id.c_str();
+    out->kind = regiokpi::to_string(n.kind).data();
+    out->status = static_cast<rk_status>(n.status);
+    out->achievement = or_nan(n.achievement);
+    out->expected_achievement = or_nan(n.expected_achievement);
+    out->children_total = n.children_total;
+    out->children_assessed = n.children_assessed;
+    static_assert(sizeof out->indicator_counts / sizeof out->indicator_counts[0] == regiokpi::progress_status_count);
+    for (std::size_t k = 0; k < regiokpi::progress_status_count; ++k) out->indicator_counts[k] = n.indicator_counts[k];
   });
 }
 

@@ -78,7 +78,7 @@ forecast_summary forecast_indicator(const indicator& ind, const indicator_progre
                (ind.direction == direction::maintain ? " indicator kept within a band" : " indicator");
     return f;
   }
-  f.model = std::string(to_string(s.method));
+  f.model = s.method;
   f.at = s.at ? *s.at : (p.final_target_date ? *p.final_target_date : s.fallback_at);
   std::int32_t last = 0;
   const std::vector<double> y = regular_values(series, s, last);
@@ -120,13 +120,13 @@ forecast_summary forecast_indicator(const indicator& ind, const indicator_progre
     const double target = *p.final_target;
     const bool met = p.actual && (up ? *p.actual >= target : *p.actual <= target);
     if (met) {
-      f.eta_status = "reached";
+      f.eta_status = eta_status::already_reached;
     } else if (const auto k = first_step_reaching(r, target, dir)) {
       f.eta = last_day_of(static_cast<std::int64_t>(*k) + 1);
-      f.eta_status = "expected";
+      f.eta_status = eta_status::reached_on;
     } else {
       const bool improving = up ? r.mean.back() > r.mean.front() : r.mean.back() < r.mean.front();
-      f.eta_status = improving ? "not_within_horizon" : "never";
+      f.eta_status = improving ? eta_status::not_within_horizon : eta_status::never;
     }
     if (p.final_target_date) {
       const std::int64_t due = step_of(*p.final_target_date);

@@ -377,7 +377,7 @@ class structure_reader {
     programme p;
     object_reader o(diags, j, "",
                     {"format", "id", "name", "description", "tags", "period", "thresholds", "parties", "funding",
-                     "dimensions", "pillars"});
+                     "dimensions", "pillars", "rollup", "stale_after_periods"});
     if (!o.ok()) {
       diags.shadows.back() = "";  // nothing was read: no rule can be checked
       return p;
@@ -401,6 +401,16 @@ class structure_reader {
       }
     }
     if (const json* t = o.get("thresholds", false)) p.thresholds = read_thresholds(*t, o.at("thresholds"));
+    // issue 9: how nodes roll up, and when an actual is stale
+    constexpr std::array all_rollups{rollup_method::weighted, rollup_method::worst,
+                                     rollup_method::eu_performance_framework};
+    if (auto m = o.enumerated("rollup", false, all_rollups)) p.rollup = *m;
+    if (auto n = o.number("stale_after_periods", false)) {
+      if (*n >= 0 && *n <= 1000 && std::floor(*n) == *n)
+        p.stale_after_periods = static_cast<int>(*n);
+      else
+        o.fail(o.at("stale_after_periods"), "must be a whole number of periods from 0 to 1000");
+    }
     if (const json* f = o.get("funding", false)) p.funding = read_funding(*f, o.at("funding"));
     o.each("parties", false, [&](const json& e, const std::string& ptr) { p.parties.push_back(read_party(e, ptr)); });
     o.each("dimensions", false,

@@ -230,6 +230,8 @@ std::string write_programme(const programme& p) {
   o["period"] = json{{"start", format_date(p.start)}, {"end", format_date(p.end)}};
   if (p.fy_first_month != 1) o["period"]["fy_first_month"] = p.fy_first_month;
   if (p.thresholds != thresholds{}) o["thresholds"] = thresholds_json(p.thresholds);
+  if (p.rollup != rollup_method::weighted) o["rollup"] = std::string(to_string(p.rollup));
+  if (p.stale_after_periods != 2) o["stale_after_periods"] = p.stale_after_periods;
   if (!p.parties.empty()) {
     json ps = json::array();
     for (const auto& pa : p.parties) {

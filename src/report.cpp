@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <nlohmann/json.hpp>
@@ -20,19 +21,24 @@ json day(const std::optional<date>& d) { return d ? json(format_date(*d)) : json
 
 json forecast_json(const forecast_summary& f) {
   json j;
-  j["model"] = f.model.empty() ? json(nullptr) : json(f.model);
-  j["method"] = f.method.empty() ? json(nullptr) : json(f.method);  // issue 11
-  j["p_reach"] = num(f.p_reach);                                    // issue 11
+  j["model"] = f.model ? json(std::string(to_string(*f.model))) : json(nullptr);
+  j["method"] = f.method.empty() ? json(nullptr) : json(f.method);
+  j["p_reach"] = num(f.p_reach);
   j["level"] = f.level;
   j["at"] = day(f.at);
   j["value"] = num(f.value);
   j["low"] = num(f.low);
   j["high"] = num(f.high);
   j["eta"] = day(f.eta);
-  j["eta_status"] = f.eta_status.empty() ? json(nullptr) : json(f.eta_status);
+  j["eta_status"] = f.eta_status ? json(std::string(report_name(*f.eta_status))) : json(nullptr);
   j["shortfall"] = num(f.shortfall);
   j["reason"] = f.reason.empty() ? json(nullptr) : json(f.reason);
   return j;
+}
+
+json rate_json(const std::optional<period_rate>& r) {
+  if (!r || !std::isfinite(r->value)) return nullptr;
+  return {{"value", r->value}, {"per", std::string(to_string(r->per))}};
 }
 
 json indicator_json(const indicator_report& i) {
@@ -41,8 +47,8 @@ json indicator_json(const indicator_report& i) {
   j["id"] = i.id;
   j["name"] = i.name;
   j["unit"] = i.unit;
-  j["kind"] = i.kind;
-  j["direction"] = i.direction;
+  j["kind"] = std::string(to_string(i.kind));
+  j["direction"] = std::string(to_string(i.direction));
   j["proxy"] = i.proxy;
   j["pillar"] = i.pillar;
   j["goal"] = i.goal;
@@ -61,7 +67,34 @@ json indicator_json(const indicator_report& i) {
   j["expected_achievement"] = num(p.expected_achievement);
   j["gap"] = num(p.gap);
   j["status"] = std::string(to_string(p.status));
+  j["achievement_basis"] = std::string(to_string(p.achievement_basis));
+  j["trend"] = p.trend ? json(std::string(to_string(*p.trend))) : json(nullptr);
+  j["actual_status"] = i.actual_status && *i.actual_status != measurement_status::unspecified
+                           ? json(std::string(to_string(*i.actual_status)))
+                           : json(nullptr);
+  j["stale"] = p.stale;
+  j["actual_text"] = i.actual_text ? json(*i.actual_text) : json(nullptr);
+  j["progress_label"] = p.progress_label ? json(std::string(to_string(*p.progress_label))) : json(nullptr);
+  j["required_rate"] = rate_json(p.required_rate);
+  j["recent_rate"] = rate_json(p.recent_rate);
   j["forecast"] = forecast_json(i.forecast);
+  if (i.derived) j["incomplete_members"] = i.incomplete_members;
+  json revs = json::array();
+  for (const auto& h : i.revisions) {
+    json t;
+    t["due"] = format_date(h.due);
+    t["value"] = h.value;
+    json rs = json::array();
+    for (const auto& rv : h.revisions)
+      rs.push_back({{"revised_on", format_date(rv.revised_on)},
+                    {"due", format_date(rv.due)},
+                    {"value", rv.value},
+                    {"basis", std::string(to_string(rv.basis))},
+                    {"reason", rv.reason}});
+    t["revisions"] = rs;
+    revs.push_back(t);
+  }
+  j["revisions"] = revs;
   if (p.coverage) {
     json c;
     c["met"] = p.coverage->met;
@@ -126,17 +159,68 @@ std::string value_with_date(const std::optional<double>& v, const std::optional<
   return out;
 }
 
+/// "3 on track, 1 off track, 2 no target": the non-zero counts in status order.
+std::string count_text(const std::array<std::size_t, progress_status_count>& counts, bool upper) {
+  std::string out;
+  for (std::size_t k = 0; k < progress_status_count; ++k) {
+    if (counts[k] == 0) continue;
+    const auto st = static_cast<progress_status>(k);
+    out += fmt::format("{}{} {}", out.empty() ? "" : ", ", counts[k], upper ? status_mark(st) : display_name(st));
+  }
+  return out.empty() ? "none" : out;
+}
+
+std::string_view child_word(node_kind k) {
+  switch (k) {
+    case node_kind::programme:
+      return "pillars";
+    case node_kind::pillar:
+      return "goals";
+    case node_kind::goal:
+      return "results";
+    default:
+      return "indicators";
+  }
+}
+
+/// The status cell: the verdict, and for an indicator without a target its trend.
+std::string status_cell(const indicator_progress& p) {
+  std::string out = status_mark(p.status);
+  if (p.status == progress_status::no_target)
+    out += p.trend ? fmt::format(", {}", to_string(*p.trend)) : std::string(", trend unknown");
+  return out;
+}
+
+/// "12 (2022-12-31, provisional, stale)": the actual with what it stands on.
+std::string actual_cell(const indicator_report& i) {
+  const auto& p = i.progress;
+  if (i.actual_text) return md_cell(*i.actual_text);
+  if (p.coverage) return fmt::format("{} of {}", p.coverage->met, p.coverage->total) + (p.stale ? " (STALE)" : "");
+  std::string out = readable(*p.actual);
+  std::string notes = p.actual_date ? format_date(*p.actual_date) : "";
+  if (i.actual_status &&
+      (*i.actual_status == measurement_status::provisional || *i.actual_status == measurement_status::estimated))
+    notes += std::string(notes.empty() ? "" : ", ") + std::string(to_string(*i.actual_status));
+  if (p.stale) notes += std::string(notes.empty() ? "" : ", ") + "STALE";
+  return notes.empty() ? out : out + " (" + notes + ")";
+}
+
+std::string rate_text(const std::optional<period_rate>& r) {
+  return fmt::format("{} a {}", readable(r->value), to_string(r->per));
+}
+
 }  // namespace
 
 std::string report_to_json(const programme_report& r) {
   json j;
   j["format"] = "regiokpi-report";
-  j["format_version"] = 1;
+  j["format_version"] = 2;
   j["programme"] = {{"id", r.programme_id}, {"name", r.programme_name}};
   j["as_of"] = format_date(r.as_of);
   j["as_recorded_on"] = day(r.as_recorded_on);
-  j["trajectory"] = r.trajectory;
+  j["trajectory"] = std::string(to_string(r.trajectory));
   j["series_period"] = std::string(to_string(r.series_period));
+  j["rollup"] = std::string(to_string(r.rollup));
   json inds = json::array();
   for (const auto& i : r.indicators) inds.push_back(indicator_json(i));
   j["indicators"] = inds;
@@ -151,7 +235,17 @@ std::string report_to_json(const programme_report& r) {
     o["achievement"] = num(n.achievement);
     o["expected_achievement"] = num(n.expected_achievement);
     o["children"] = n.children;
+    o["children_total"] = n.children_total;
+    o["children_assessed"] = n.children_assessed;
     o["children_without_data"] = n.children_without_data;
+    json counts = json::object();
+    for (std::size_t k = 0; k < progress_status_count; ++k)
+      counts[std::string(to_string(static_cast<progress_status>(k)))] = n.indicator_counts[k];
+    o["indicator_counts"] = counts;
+    json kids = json::object();
+    for (std::size_t k = 0; k < progress_status_count; ++k)
+      kids[std::string(to_string(static_cast<progress_status>(k)))] = n.children_counts[k];
+    o["children_counts"] = kids;
     nodes.push_back(o);
   }
   j["nodes"] = nodes;
@@ -162,11 +256,13 @@ std::string report_to_csv(const programme_report& r) {
   std::string out =
       "id,name,unit,pillar,goal,result,baseline,target,target_date,final_target,final_target_date,actual,"
       "actual_date,achievement,final_achievement,expected,gap,status,forecast_value,forecast_low,forecast_high,"
-      "forecast_eta,forecast_eta_status,coverage_met,coverage_total,forecast_method,forecast_p_reach\n";
+      "forecast_eta,forecast_eta_status,coverage_met,coverage_total,trend,achievement_basis,actual_status,stale,"
+      "required_rate,recent_rate,rate_per,forecast_method,forecast_p_reach\n";
   auto d = [](const std::optional<date>& x) { return x ? format_date(*x) : std::string(); };
   for (const auto& i : r.indicators) {
     const auto& p = i.progress;
     const auto& f = i.forecast;
+    const auto per = p.required_rate ? p.required_rate->per : p.recent_rate ? p.recent_rate->per : r.series_period;
     const std::string fields[] = {csv_escape(i.id),
                                   csv_escape(i.name),
                                   csv_escape(i.unit),
@@ -189,10 +285,19 @@ std::string report_to_csv(const programme_report& r) {
                                   shortest(f.low),
                                   shortest(f.high),
                                   d(f.eta),
-                                  f.eta_status,
+                                  f.eta_status ? std::string(report_name(*f.eta_status)) : std::string(),
                                   p.coverage ? std::to_string(p.coverage->met) : std::string(),
                                   p.coverage ? std::to_string(p.coverage->total) : std::string(),
-                                  csv_field(f.method),  // issue 11
+                                  p.trend ? std::string(to_string(*p.trend)) : std::string(),
+                                  std::string(to_string(p.achievement_basis)),
+                                  i.actual_status && *i.actual_status != measurement_status::unspecified
+                                      ? std::string(to_string(*i.actual_status))
+                                      : std::string(),
+                                  p.stale ? "true" : "false",
+                                  p.required_rate ? shortest(p.required_rate->value) : std::string(),
+                                  p.recent_rate ? shortest(p.recent_rate->value) : std::string(),
+                                  p.required_rate || p.recent_rate ? std::string(to_string(per)) : std::string(),
+                                  csv_escape(f.method),
                                   shortest(f.p_reach)};
     bool first = true;
     for (const auto& field : fields) {
@@ -211,23 +316,28 @@ std::string report_to_markdown(const programme_report& r) {
   out += fmt::format("# {} — progress on {}\n\n", md_cell(r.programme_name), format_date(r.as_of));
   if (r.as_recorded_on) out += fmt::format("As recorded on {}.\n\n", format_date(*r.as_recorded_on));
   if (top) {
-    out += fmt::format("Programme: **{}**, achievement {} (planned by now: {}).", status_mark(top->status),
-                       top->achievement ? fmt_pct(top->achievement) : "n/a",
-                       top->expected_achievement ? fmt_pct(top->expected_achievement) : "n/a");
-    if (top->children_without_data) out += fmt::format(" {} pillar(s) without data.", top->children_without_data);
-    out += "\n\n";
+    out += fmt::format("Programme: **{}**, {} of {} {} assessed ({})", status_mark(top->status), top->children_assessed,
+                       top->children_total, child_word(top->kind), count_text(top->children_counts, true));
+    if (top->achievement)
+      out += fmt::format("; achievement {} (planned by now: {})", fmt_pct(top->achievement),
+                         top->expected_achievement ? fmt_pct(top->expected_achievement) : "n/a");
+    out += fmt::format(" (roll-up: {}).\n\n", to_string(r.rollup));
   }
-  std::size_t counts[6] = {};
+  std::array<std::size_t, progress_status_count> counts{};
   for (const auto& i : r.indicators) ++counts[static_cast<std::size_t>(i.progress.status)];
-  out += fmt::format(
-      "{} indicators: {} achieved, {} on track, {} at risk, {} off track, {} not started, {} without data.\n",
-      r.indicators.size(), counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]);
+  out += fmt::format("{} indicators: {}.\n", r.indicators.size(), count_text(counts, true));
   for (const auto& n : r.nodes) {
     if (n.kind != node_kind::pillar) continue;
-    out += fmt::format("\n## {} — {}", md_cell(n.name.empty() ? n.id : n.name), status_mark(n.status));
+    out += fmt::format("\n## {} — {}, {} of {} {} assessed ({})", md_cell(n.name.empty() ? n.id : n.name),
+                       status_mark(n.status), n.children_assessed, n.children_total, child_word(n.kind),
+                       count_text(n.children_counts, true));
     if (n.achievement) out += fmt::format(", {} (planned {})", fmt_pct(n.achievement), fmt_pct(n.expected_achievement));
-    out += "\n\n| indicator | status | actual | target | achieved | planned by now | forecast at target date |\n";
-    out += "|---|---|---:|---:|---:|---:|---|\n";
+    out += fmt::format("\n\nIndicators: {}.\n", count_text(n.indicator_counts, true));
+    out +=
+        "\n| indicator | status | actual | target | achieved | planned by then | what it takes | forecast at target "
+        "date |\n";
+    out += "|---|---|---:|---:|---:|---:|---|---|\n";
+    std::string notes;
     for (const auto& i : r.indicators) {
       if (i.pillar != n.id) continue;
       const auto& p = i.progress;
@@ -248,14 +358,24 @@ std::string report_to_markdown(const programme_report& r) {
                              (p.milestone->late ? " (late)" : "")
                        : (p.milestone->late ? "overdue" : "open");
       }
-      std::string actual = value_with_date(p.actual, p.actual_date);
-      if (p.coverage) actual = fmt::format("{} of {}", p.coverage->met, p.coverage->total);
+      std::string takes;
+      if (p.required_rate) takes = "needs " + rate_text(p.required_rate);
+      if (p.recent_rate) takes += (takes.empty() ? "recently " : ", recently ") + rate_text(p.recent_rate);
       const std::string name =
           md_cell(i.name) + (i.proxy ? " (proxy)" : "") + (i.unit.empty() ? "" : ", " + md_cell(i.unit));
-      out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", name, status_mark(p.status), actual,
+      const std::string actual = p.actual || p.coverage || i.actual_text ? actual_cell(i) : "";
+      out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", name, status_cell(p), actual,
                          value_with_date(p.final_target, p.final_target_date), fmt_pct(p.final_achievement),
-                         fmt_pct(p.expected_achievement), forecast);
+                         fmt_pct(p.expected_achievement), takes, forecast);
+      if (!i.incomplete_members.empty()) {
+        std::string ms;
+        for (const auto& m : i.incomplete_members) ms += (ms.empty() ? "" : ", ") + md_cell(m);
+        notes += fmt::format("- {}: left out where a part of the formula is missing: {}.\n", md_cell(i.name), ms);
+      }
+      if (p.achievement_basis == achievement_basis::target_only && p.final_achievement)
+        notes += fmt::format("- {}: no baseline; achieved is measured against the target alone.\n", md_cell(i.name));
     }
+    if (!notes.empty()) out += "\n" + notes;
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // The HTML report: one self-contained file (inline CSS and SVG; no scripts, fonts or images fetched).
 #include <fmt/format.h>
 
+#include <array>
 #include <cmath>
 
 #include "regiokpi/report.hpp"
@@ -39,6 +40,63 @@ std::string badge(progress_status s) {
   return fmt::format("<span class=\"badge {}\">{}</span>", to_string(s), display_name(s));
 }
 
+/// The badge, and for an indicator without a target its trend.
+std::string status_badge(const indicator_progress& p) {
+  std::string out = badge(p.status);
+  if (p.status == progress_status::no_target)
+    out += fmt::format(" <span class=\"trend\">{}</span>", p.trend ? to_string(*p.trend) : "trend unknown");
+  return out;
+}
+
+/// Badge colours, one rule per status, from the one status table (style_of).
+std::string status_css() {
+  std::string out;
+  for (std::size_t k = 0; k < progress_status_count; ++k) {
+    const auto st = style_of(static_cast<progress_status>(k));
+    out += fmt::format(".{}{{background:{}}}", st.name, st.colour);
+  }
+  return out + "\n";
+}
+
+/// "3 on track, 1 off track": the non-zero counts, as badges.
+std::string counts_html(const std::array<std::size_t, progress_status_count>& counts) {
+  std::string out;
+  for (std::size_t k = 0; k < progress_status_count; ++k)
+    if (counts[k] > 0) out += fmt::format("{} {} ", counts[k], badge(static_cast<progress_status>(k)));
+  if (!out.empty()) out.pop_back();
+  return out.empty() ? "none" : out;
+}
+
+std::string_view child_word(node_kind k) {
+  switch (k) {
+    case node_kind::programme:
+      return "pillars";
+    case node_kind::pillar:
+      return "goals";
+    case node_kind::goal:
+      return "results";
+    default:
+      return "indicators";
+  }
+}
+
+std::string assessed(const node_progress& n) {
+  return fmt::format("{} of {} {} assessed ({})", n.children_assessed, n.children_total, child_word(n.kind),
+                     counts_html(n.children_counts));
+}
+
+/// The actual with its date, delivery status and staleness.
+std::string actual_html(const indicator_report& ir) {
+  const auto& p = ir.progress;
+  if (ir.actual_text) return escape_xml(*ir.actual_text);
+  std::string out = p.coverage ? fmt::format("{} of {}", p.coverage->met, p.coverage->total) : number(p.actual);
+  if (ir.actual_status &&
+      (*ir.actual_status == measurement_status::provisional || *ir.actual_status == measurement_status::estimated))
+    out += fmt::format(" <span class=\"flag\">{}</span>", to_string(*ir.actual_status));
+  if (p.stale) out += " <span class=\"flag stale\">stale</span>";
+  return out;
+}
+
 svg::time_series_chart chart_of(const indicator_report& ir, const programme_report& r) {
   svg::time_series_chart c;
   c.id = ir.id;
@@ -46,23 +104,8 @@ svg::time_series_chart chart_of(const indicator_report& ir, const programme_repo
   c.unit = ir.unit;
   for (const auto& s : ir.series) c.measured.push_back({s.when, s.value});
   for (const auto& t : ir.trajectory) c.planned.push_back({t.when, t.value});
-  c.planned_stepwise = r.trajectory == "stepwise";
-  // Milestones and targets after the baseline, marked met or not once due.
-  for (std::size_t k = 1; k < ir.trajectory.size(); ++k) {
-    const auto& t = ir.trajectory[k];
-    svg::milestone_marker m{t.when, t.value, format_date(t.when), std::nullopt};
-    if (t.when <= r.as_of && ir.progress.baseline) {
-      // The measured value on or before the due date.
-      std::optional<double> v;
-      for (const auto& s : ir.series)
-        if (s.when <= t.when) v = s.value;
-      if (v) {
-        const bool up = *ir.progress.baseline <= t.value;
-        m.met = up ? *v >= t.value : *v <= t.value;
-      }
-    }
-    c.milestones.push_back(std::move(m));
-  }
+  c.planned_stepwise = r.trajectory == trajectory_shape::stepwise;
+  for (const auto& t : ir.checks) c.milestones.push_back({t.due, t.value, format_date(t.due), t.met});
   const auto& f = ir.forecast;
   if (f.value && f.at && !ir.series.empty()) {
     const auto& last = ir.series.back();
@@ -72,6 +115,7 @@ svg::time_series_chart chart_of(const indicator_report& ir, const programme_repo
   c.as_of = r.as_of;
   c.status = std::string(to_string(ir.progress.status));
   c.status_label = std::string(display_name(ir.progress.status));
+  c.status_colour = std::string(style_of(ir.progress.status).colour);
   c.description =
       fmt::format("{}: status {}; actual {} against target {} by {}.", c.title, display_name(ir.progress.status),
                   ir.progress.actual ? fmt::format("{:g}", *ir.progress.actual) : "unknown",
@@ -89,8 +133,8 @@ th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #e3e8ee;verti
 td.date{white-space:nowrap}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .badge{display:inline-block;padding:.08rem .5rem;border-radius:.7rem;font-size:.8rem;font-weight:600;color:#fff}
-.achieved{background:#1b7f3b}.on_track{background:#2f8f5b}.at_risk{background:#c07a00}.off_track{background:#b3261e}
-.not_started{background:#6b7785}.no_data{background:#9aa5b1}
+.flag{font-size:.75rem;color:#8a4b00;border:1px solid #d9b27c;border-radius:.3rem;padding:0 .25rem}.trend{font-size:.8rem;color:#3d4b5a}
+.counts{font-size:.85rem;color:#3d4b5a}
 .indicator{border:1px solid #e3e8ee;border-radius:8px;padding:.8rem 1rem;margin:1rem 0}
 .indicator svg{max-width:100%;height:auto}.proxy{font-size:.8rem;color:#5a6878}
 .summary{display:flex;gap:1rem;flex-wrap:wrap}.summary div{background:#f3f6f9;border-radius:8px;padding:.6rem 1rem}
@@ -105,28 +149,35 @@ std::string report_to_html(const programme_report& r) {
   out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += "<meta name=\"generator\" content=\"regiokpi\">\n";
-  out += "<title>" + escape_xml(title) + "</title>\n<style>" + std::string(style) + "</style>\n</head>\n<body>\n";
+  out += "<title>" + escape_xml(title) + "</title>\n<style>" + std::string(style) + status_css() +
+         "</style>\n</head>\n<body>\n";
   out += "<header>\n<h1>" + escape_xml(r.programme_name) + "</h1>\n";
   out += fmt::format("<p class=\"meta\">Progress on {}{}; trajectory {}; series by {}.</p>\n", format_date(r.as_of),
                      r.as_recorded_on ? ", as recorded on " + format_date(*r.as_recorded_on) : "",
-                     escape_xml(r.trajectory), to_string(r.series_period));
+                     to_string(r.trajectory), to_string(r.series_period));
   if (!r.nodes.empty()) {
     const auto& top = r.nodes.back();
     out += "<div class=\"summary\">";
-    out += fmt::format("<div>Programme {}<br>achievement <b>{}</b> (planned by now {})</div>", badge(top.status),
-                       percent(top.achievement), percent(top.expected_achievement));
+    out += fmt::format(
+        "<div>Programme {}<br>{}; achievement <b>{}</b> (planned by now {})<br><span class=\"counts\">indicators: "
+        "{}</span></div>",
+        badge(top.status), assessed(top), percent(top.achievement), percent(top.expected_achievement),
+        counts_html(top.indicator_counts));
     for (const auto& n : r.nodes)
       if (n.kind == node_kind::pillar)
-        out += fmt::format("<div>{} {}<br>{} (planned {})</div>", escape_xml(n.name.empty() ? n.id : n.name),
-                           badge(n.status), percent(n.achievement), percent(n.expected_achievement));
+        out += fmt::format("<div>{} {}<br>{}; {} (planned {})<br><span class=\"counts\">indicators: {}</span></div>",
+                           escape_xml(n.name.empty() ? n.id : n.name), badge(n.status), assessed(n),
+                           percent(n.achievement), percent(n.expected_achievement), counts_html(n.indicator_counts));
     out += "</div>\n";
   }
   out += "</header>\n<main>\n";
 
   for (const auto& pillar : r.nodes) {
     if (pillar.kind != node_kind::pillar) continue;
-    out += fmt::format("<section class=\"pillar\" id=\"pillar-{}\">\n<h2>{} {}</h2>\n", svg::id_fragment(pillar.id),
-                       escape_xml(pillar.name.empty() ? pillar.id : pillar.name), badge(pillar.status));
+    out += fmt::format(
+        "<section class=\"pillar\" id=\"pillar-{}\">\n<h2>{} {}</h2>\n<p class=\"counts\">{}; indicators: {}</p>\n",
+        svg::id_fragment(pillar.id), escape_xml(pillar.name.empty() ? pillar.id : pillar.name), badge(pillar.status),
+        assessed(pillar), counts_html(pillar.indicator_counts));
     out +=
         "<table>\n<thead><tr><th>indicator</th><th>status</th><th class=\"num\">actual</th><th "
         "class=\"num\">target</th>"
@@ -139,8 +190,7 @@ std::string report_to_html(const programme_report& r) {
           "<tr><td><a href=\"#ind-{}\">{}</a></td><td>{}</td><td class=\"num\">{}</td><td "
           "class=\"num\">{}</td><td class=\"date\">{}</td>"
           "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-          svg::id_fragment(ir.id), escape_xml(ir.name.empty() ? ir.id : ir.name), badge(p.status),
-          p.coverage ? fmt::format("{} of {}", p.coverage->met, p.coverage->total) : number(p.actual),
+          svg::id_fragment(ir.id), escape_xml(ir.name.empty() ? ir.id : ir.name), status_badge(p), actual_html(ir),
           number(p.final_target), day(p.final_target_date), percent(p.final_achievement),
           percent(p.expected_achievement), number(ir.forecast.value));
     }
@@ -149,28 +199,53 @@ std::string report_to_html(const programme_report& r) {
       if (ir.pillar != pillar.id) continue;
       const auto& p = ir.progress;
       out += fmt::format("<article class=\"indicator\" id=\"ind-{}\">\n<h3>{} {}</h3>\n", svg::id_fragment(ir.id),
-                         escape_xml(ir.name.empty() ? ir.id : ir.name), badge(p.status));
+                         escape_xml(ir.name.empty() ? ir.id : ir.name), status_badge(p));
       if (ir.proxy) out += "<p class=\"proxy\">A proxy: it measures the result indirectly.</p>\n";
       out += fmt::format("<p class=\"meta\">{} · {} · result {}</p>\n", escape_xml(ir.id), escape_xml(ir.unit),
                          escape_xml(ir.result));
       out += svg::render(chart_of(ir, r));
-      out += "\n<table>\n<tbody>\n";
-      out += fmt::format("<tr><th>actual</th><td class=\"num\">{}</td><td>{}</td></tr>\n", number(p.actual),
+      out += "\n";
+      for (const auto& h : ir.revisions) {
+        out += fmt::format("<p class=\"meta\">Target {} by {} was revised:</p>\n<ul class=\"meta\">\n", number(h.value),
+                           format_date(h.due));
+        for (const auto& rv : h.revisions)
+          out += fmt::format("<li>until {}: {} by {} ({})</li>\n", format_date(rv.revised_on), number(rv.value),
+                             format_date(rv.due), escape_xml(rv.reason));
+        out += "</ul>\n";
+      }
+      if (!ir.incomplete_members.empty()) {
+        std::string ms;
+        for (const auto& m : ir.incomplete_members) ms += (ms.empty() ? "" : ", ") + escape_xml(m);
+        out += "<p class=\"meta\">Left out where a part of the formula is missing: " + ms + ".</p>\n";
+      }
+      out += "<table>\n<tbody>\n";
+      out += fmt::format("<tr><th>actual</th><td class=\"num\">{}</td><td>{}</td></tr>\n", actual_html(ir),
                          day(p.actual_date));
       out += fmt::format("<tr><th>baseline</th><td class=\"num\">{}</td><td>{}</td></tr>\n", number(p.baseline),
                          day(p.baseline_date));
       out += fmt::format("<tr><th>next target</th><td class=\"num\">{}</td><td>{}</td></tr>\n", number(p.target),
                          day(p.target_date));
-      out += fmt::format("<tr><th>expected now</th><td class=\"num\">{}</td><td>gap {}</td></tr>\n", number(p.expected),
-                         number(p.gap));
+      out += fmt::format("<tr><th>expected then</th><td class=\"num\">{}</td><td>gap {}</td></tr>\n",
+                         number(p.expected), number(p.gap));
+      if (p.required_rate || p.recent_rate)
+        out += fmt::format("<tr><th>what it takes</th><td class=\"num\">{}</td><td>{}</td></tr>\n",
+                           p.required_rate ? "needs " + number(p.required_rate->value) + " a " +
+                                                 std::string(to_string(p.required_rate->per))
+                                           : "&#8211;",
+                           p.recent_rate ? "recently " + number(p.recent_rate->value) + " a " +
+                                               std::string(to_string(p.recent_rate->per))
+                                         : "");
+      if (p.achievement_basis == achievement_basis::target_only)
+        out += "<tr><th>achievement</th><td colspan=\"2\">no baseline: measured against the target alone</td></tr>\n";
       if (ir.forecast.value)
         out += fmt::format(
             "<tr><th>forecast at {}</th><td class=\"num\">{}</td><td>{:.0f}&#160;% interval {} to {}; target "
             "{}</td></tr>\n",
             day(ir.forecast.at), number(ir.forecast.value), ir.forecast.level * 100, number(ir.forecast.low),
             number(ir.forecast.high),
-            (ir.forecast.eta ? "expected on " + format_date(*ir.forecast.eta)
-                             : escape_xml(ir.forecast.eta_status.empty() ? "-" : ir.forecast.eta_status)) +
+            (ir.forecast.eta          ? "expected on " + format_date(*ir.forecast.eta)
+             : ir.forecast.eta_status ? std::string(report_name(*ir.forecast.eta_status))
+                                      : std::string("-")) +
                 // issue 11: how likely the final target is, and by which method
                 (ir.forecast.p_reach && p.final_target_date
                      ? fmt::format("; {:.0f}&#160;% likely by {}", *ir.forecast.p_reach * 100,
@@ -217,9 +292,11 @@ std::string report_to_html(const programme_report& r) {
         "<th class=\"num\">amount</th><th></th></tr></thead>\n<tbody>\n";
     for (const auto& f : r.funding)
       out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n", escape_xml(f.id),
-                         escape_xml(f.party), escape_xml(f.amount), escape_xml(f.note));
+                         escape_xml(f.party), format_amount(f.amount, grouped_format), escape_xml(f.note));
     out += fmt::format("<tr><th colspan=\"2\">total paid by the parties</th><th class=\"num\">{}</th><th></th></tr>\n",
-                       escape_xml(r.funding_total));
+                       r.funding_total ? format_amount(*r.funding_total, grouped_format) + " " +
+                                             std::string(r.funding_total->currency().code())
+                                       : std::string("&#8211;"));
     out +=
         "</tbody>\n</table>\n<p class=\"meta\">Amounts are exact; split shares add up to their pool to the cent "
         "(largest-remainder apportionment).</p>\n</section>\n";

@@ -78,13 +78,6 @@ std::int32_t next_125(std::int32_t step) {
   return lead == 2 ? step / 2 * 5 : step * 2;
 }
 
-std::string status_colour(std::string_view status) {
-  if (status == "achieved" || status == "on_track") return "#1a7f37";
-  if (status == "at_risk") return "#b35c00";
-  if (status == "off_track") return "#c62828";
-  return "#6e7781";  // not_started, no_data, anything else
-}
-
 std::vector<point> finite_sorted(const std::vector<point>& in) {
   std::vector<point> out;
   out.reserve(in.size());
@@ -525,7 +518,8 @@ std::string render(const time_series_chart& c) {
     out += fmt::format(
         "<g class=\"status status-{}\">\n<rect x=\"{}\" y=\"8\" width=\"{}\" height=\"22\" rx=\"4\" fill=\"{}\"/>\n"
         "<text x=\"{}\" y=\"23\" text-anchor=\"middle\" fill=\"#ffffff\" font-weight=\"bold\">{}</text>\n</g>\n",
-        class_fragment(c.status), px(x), px(w), status_colour(c.status), px(x + 0.5 * w), escape_xml(label));
+        class_fragment(c.status), px(x), px(w), (c.status_colour.empty() ? std::string("#6e7781") : c.status_colour),
+        px(x + 0.5 * w), escape_xml(label));
   }
 
   // Legend: one swatch per layer present, left to right under the x labels.

@@ -104,8 +104,11 @@ TEST(Evaluate, CumulativeCountAgainstItsTrajectory) {
   EXPECT_EQ(c.series[1], (series_point{d("2021-06-30"), 30}));
   EXPECT_DOUBLE_EQ(*c.progress.actual, 30);
   EXPECT_DOUBLE_EQ(*c.progress.achievement, 0.3);
-  EXPECT_DOUBLE_EQ(*c.progress.expected, 100.0 * 181 / 364);  // 181 of the 364 days from baseline to target
-  EXPECT_EQ(c.progress.status, progress_status::off_track);   // 0.3 / 0.497 = 0.60 < 0.65
+  // The plan is read at the actual's own date, 2021-06-30 (rule 9): 180 of the 364 days from
+  // baseline to target.
+  EXPECT_EQ(*c.progress.actual_date, d("2021-06-30"));
+  EXPECT_DOUBLE_EQ(*c.progress.expected, 100.0 * 180 / 364);
+  EXPECT_EQ(c.progress.status, progress_status::off_track);  // 0.3 / 0.4945 = 0.61 < 0.65
   // Issue 11: a running total is forecast on its flows, 10 and 20; two values are too few for theta,
   // so auto uses naive: 20 a quarter, and the total at 2021-12-31 (two quarters on) is 30 + 40 = 70.
   // Naive's one-step error variance from the one difference (20 - 10)^2 = 100 with 1 degree of
@@ -119,7 +122,7 @@ TEST(Evaluate, CumulativeCountAgainstItsTrajectory) {
   EXPECT_NEAR(*c.forecast.low, 30, 1e-9);
   EXPECT_NEAR(*c.forecast.high, 211.1799, 1e-3);
   EXPECT_NEAR(*c.forecast.p_reach, 0.203884, 1e-5);
-  EXPECT_EQ(c.forecast.eta_status, "expected");  // the point forecast passes 100 at 30 + 4 * 20 = 110
+  EXPECT_EQ(c.forecast.eta_status, eta_status::reached_on);  // the point forecast passes 100 at 30 + 4 * 20 = 110
   EXPECT_EQ(c.forecast.eta, d("2022-06-30"));
   EXPECT_EQ(c.pillar, "pl");
   EXPECT_EQ(c.result, "r1");
@@ -156,10 +159,23 @@ TEST(Evaluate, RollUpAndNoData) {
   const auto& r1 = r.nodes[0];
   EXPECT_EQ(r1.id, "r1");
   EXPECT_DOUBLE_EQ(*r1.achievement, (0.45 + 0.5) / 2);
-  // r2: three indicators without targets: no achievement, all three counted as without data.
+  EXPECT_EQ(r1.children_total, 2u);
+  EXPECT_EQ(r1.children_assessed, 2u);
+  // r2: three indicators without targets: no target (rule 1), none assessed, so the node is no_data.
   EXPECT_EQ(r.nodes[1].id, "r2");
   EXPECT_FALSE(r.nodes[1].achievement);
   EXPECT_EQ(r.nodes[1].children_without_data, 3u);
+  EXPECT_EQ(r.nodes[1].children_total, 3u);
+  EXPECT_EQ(r.nodes[1].children_assessed, 0u);
+  EXPECT_EQ(r.nodes[1].status, progress_status::no_data);
+  EXPECT_EQ(find(r, "workers").progress.status, progress_status::no_target);
+  EXPECT_EQ(r.nodes[1].indicator_counts[static_cast<std::size_t>(progress_status::no_target)], 3u);
+  // No baseline is invented for an indicator without a target.
+  EXPECT_FALSE(find(r, "workers").progress.baseline);
+  // The programme counts the five indicators below it: count off track, env on track... by status.
+  std::size_t total = 0;
+  for (auto n : r.nodes.back().indicator_counts) total += n;
+  EXPECT_EQ(total, 5u);
   // Before any measurement and before the baseline: not started.
   const auto early = evaluate_programme(small_programme(space_rule::sum), small_store(), {.as_of = d("2020-06-30")});
   EXPECT_EQ(find(early, "count").progress.status, progress_status::not_started);
@@ -188,4 +204,80 @@ TEST(Evaluate, AsRecordedOnHidesLaterRows) {
       *find(evaluate_programme(p, s, {.as_of = d("2021-06-30"), .as_recorded_on = d("2021-03-01")}), "count")
            .progress.actual,
       10);
+}
+
+TEST(Evaluate, DerivedOnlyWhereEveryPartIsPresent) {
+  // Rule 7: member b reports households but no care workers. The ratio stands on a alone:
+  // 50 / 1000 x 1000 = 50, not (50 + 0) / (1000 + 2000) x 1000 = 16.7; b is listed.
+  measurement_store s;
+  const std::string dims[] = {"region"};
+  const measurement rows[] = {
+      {.indicator = "workers", .when = d("2021-03-31"), .coordinates = {"a"}, .value = 50},
+      {.indicator = "hh", .when = d("2021-03-31"), .coordinates = {"a"}, .value = 1000},
+      {.indicator = "hh", .when = d("2021-03-31"), .coordinates = {"b"}, .value = 2000},
+  };
+  s.append(dims, rows);
+  const auto r = evaluate_programme(small_programme(space_rule::sum), s, {.as_of = d("2021-12-31")});
+  const auto& ratio = find(r, "ratio");
+  EXPECT_NEAR(*ratio.progress.actual, 50, 1e-12);
+  EXPECT_EQ(ratio.incomplete_members, std::vector<std::string>{"b"});
+  EXPECT_TRUE(ratio.derived);
+}
+
+TEST(Evaluate, TargetsAsTheyStoodOnTheDate) {
+  // Rule 4: the count's target was 80 until 2021-09-01, then revised to 100. Evaluated on 2021-07-01
+  // the 80 applies: actual 30 of 80 -> achievement 30 / 80 = 0.375; afterwards 30 / 100.
+  programme p = small_programme(space_rule::sum);
+  auto& t = p.pillars[0].goals[0].results[0].indicators[0].targets[0];
+  t.revisions = {target_revision{d("2021-09-01"), d("2021-12-31"), 80, target_basis::absolute, "budget cut undone"}};
+  const auto before = evaluate_programme(p, small_store(), {.as_of = d("2021-07-01")});
+  EXPECT_DOUBLE_EQ(*find(before, "count").progress.final_target, 80);
+  EXPECT_DOUBLE_EQ(*find(before, "count").progress.final_achievement, 30.0 / 80);
+  ASSERT_EQ(find(before, "count").revisions.size(), 1u);
+  EXPECT_EQ(find(before, "count").revisions[0].revisions[0].reason, "budget cut undone");
+  const auto after = evaluate_programme(p, small_store(), {.as_of = d("2021-10-01")});
+  EXPECT_DOUBLE_EQ(*find(after, "count").progress.final_target, 100);
+}
+
+TEST(Evaluate, ActualStatusIsTheWeakestBehindTheActual) {
+  // Rule 9: Q1 rows for count: a final, b provisional -> provisional; a Q4 2020 estimated row is in
+  // another period and does not count. A corrected (revision 1) row replaces its provisional original.
+  measurement_store s;
+  const std::string dims[] = {"region"};
+  const measurement rows[] = {
+      {.indicator = "count",
+       .when = d("2020-12-01"),
+       .coordinates = {"a"},
+       .value = 1,
+       .status = measurement_status::estimated},
+      {.indicator = "count",
+       .when = d("2021-02-10"),
+       .coordinates = {"a"},
+       .value = 10,
+       .status = measurement_status::final},
+      {.indicator = "count",
+       .when = d("2021-03-10"),
+       .coordinates = {"b"},
+       .value = 5,
+       .status = measurement_status::provisional},
+      {.indicator = "env",
+       .when = d("2021-03-10"),
+       .coordinates = {"b"},
+       .value = 1,
+       .status = measurement_status::provisional},
+      {.indicator = "env",
+       .when = d("2021-03-10"),
+       .coordinates = {"b"},
+       .value = 1,
+       .status = measurement_status::final,
+       .revision = 1},
+  };
+  s.append(dims, rows);
+  const auto r = evaluate_programme(small_programme(space_rule::sum), s, {.as_of = d("2021-03-31")});
+  EXPECT_EQ(find(r, "count").actual_status, measurement_status::provisional);
+  EXPECT_EQ(find(r, "env").actual_status, measurement_status::final);
+  EXPECT_FALSE(find(r, "count").progress.stale);
+  // On 2021-12-31 the Q1 actual is three quarters old: stale (more than two periods).
+  const auto late = evaluate_programme(small_programme(space_rule::sum), s, {.as_of = d("2021-12-31")});
+  EXPECT_TRUE(find(late, "count").progress.stale);
 }

@@ -36,11 +36,11 @@ const thresholds eu{0.85, 0.65};
 }  // namespace
 
 TEST(Progress, IncreaseHalfWayBehindPlan) {
-  const series_point s[] = {{d("2021-06-30"), 150}, {d("2021-12-31"), 190}, {d("2022-06-30"), 400}};
+  const series_point s[] = {{d("2021-06-30"), 150}, {d("2022-01-01"), 190}, {d("2022-06-30"), 400}};
   const auto p = evaluate_indicator(rising(), s, defaults, {.as_of = d("2022-01-01")});
   ASSERT_TRUE(p.actual);
   EXPECT_DOUBLE_EQ(*p.actual, 190);  // the point after as_of is ignored
-  EXPECT_EQ(*p.actual_date, d("2021-12-31"));
+  EXPECT_EQ(*p.actual_date, d("2022-01-01"));
   EXPECT_DOUBLE_EQ(*p.baseline, 100);
   EXPECT_DOUBLE_EQ(*p.target, 300);
   EXPECT_EQ(*p.target_date, d("2023-01-01"));
@@ -54,13 +54,13 @@ TEST(Progress, IncreaseHalfWayBehindPlan) {
 }
 
 TEST(Progress, DecreaseImprovesAsItFalls) {
-  const series_point s[] = {{d("2021-12-31"), 9.5}};
+  const series_point s[] = {{d("2022-01-01"), 9.5}};
   const auto p = evaluate_indicator(falling(), s, defaults, {.as_of = d("2022-01-01")});
   EXPECT_DOUBLE_EQ(*p.expected, 9);
   EXPECT_DOUBLE_EQ(*p.achievement, 0.25);           // (9.5 - 10) / (8 - 10)
   EXPECT_DOUBLE_EQ(*p.gap, -0.5);                   // behind: higher than planned
   EXPECT_EQ(p.status, progress_status::off_track);  // 0.25 / 0.5 = 0.5 < 0.65
-  const series_point ahead[] = {{d("2021-12-31"), 8.9}};
+  const series_point ahead[] = {{d("2022-01-01"), 8.9}};
   const auto q = evaluate_indicator(falling(), ahead, defaults, {.as_of = d("2022-01-01")});
   EXPECT_NEAR(*q.gap, 0.1, 1e-12);
   EXPECT_EQ(q.status, progress_status::on_track);
@@ -130,18 +130,22 @@ TEST(Progress, RelativeTargetAndMissingBaseline) {
   // A count without a baseline starts at 0 on the programme start.
   indicator c = rising();
   c.baseline.reset();
-  const series_point cs[] = {{d("2021-12-31"), 150}};
+  const series_point cs[] = {{d("2022-01-01"), 150}};
   const auto q = evaluate_indicator(c, cs, defaults, {.as_of = d("2022-01-01"), .programme_start = d("2021-01-01")});
   EXPECT_DOUBLE_EQ(*q.baseline, 0);
   EXPECT_DOUBLE_EQ(*q.expected, 150);
   EXPECT_DOUBLE_EQ(*q.final_achievement, 0.5);
   EXPECT_EQ(q.status, progress_status::on_track);
-  // A ratio without a baseline has no trajectory: no expected value, no achievement.
+  // A ratio without a baseline has no trajectory (no expected value) but is still assessed against
+  // the target alone (rule 6, TolaData): decrease, so target / actual = 8 / 9.5 = 0.8421; not yet
+  // due on 2022-12-31, 0.8421 < 0.85 and >= 0.65: at risk.
   indicator r = falling();
   r.baseline.reset();
   const auto rp = evaluate_indicator(r, s, defaults, {.as_of = d("2023-01-01"), .programme_start = d("2021-01-01")});
   EXPECT_FALSE(rp.expected);
-  EXPECT_FALSE(rp.achievement);
+  EXPECT_EQ(rp.achievement_basis, achievement_basis::target_only);
+  EXPECT_DOUBLE_EQ(*rp.achievement, 8 / 9.5);
+  EXPECT_EQ(rp.status, progress_status::at_risk);
 }
 
 TEST(Progress, MilestoneDeliveredAndLate) {
@@ -202,7 +206,12 @@ TEST(Progress, MaintainWithinBand) {
   const series_point in[] = {{d("2021-12-31"), 5.5}};
   const series_point out[] = {{d("2021-12-31"), 6.5}};
   EXPECT_EQ(evaluate_indicator(m, in, defaults, {.as_of = d("2022-01-01")}).status, progress_status::on_track);
-  EXPECT_EQ(evaluate_indicator(m, in, defaults, {.as_of = d("2023-02-01")}).status, progress_status::achieved);
+  // Judged at the actual's own date (rule 9): 2021 data is on track by the plan of 2021, and stale.
+  const auto old = evaluate_indicator(m, in, defaults, {.as_of = d("2023-02-01")});
+  EXPECT_EQ(old.status, progress_status::on_track);
+  EXPECT_TRUE(old.stale);
+  const series_point late[] = {{d("2023-01-31"), 5.5}};
+  EXPECT_EQ(evaluate_indicator(m, late, defaults, {.as_of = d("2023-02-01")}).status, progress_status::achieved);
   EXPECT_EQ(evaluate_indicator(m, out, defaults, {.as_of = d("2022-01-01")}).status, progress_status::off_track);
 }
 
@@ -264,4 +273,168 @@ TEST(Progress, RollUpByWeightsLeavesMissingDataOut) {
   EXPECT_EQ(empty[0].children_without_data, 3u);
   ips.pop_back();
   EXPECT_THROW(roll_up(prog, ips), error);
+}
+
+TEST(Progress, NoTargetGetsATrendAndNoVerdict) {
+  indicator ctx;
+  ctx.id = "households";
+  ctx.kind = measure_kind::count;
+  // An exact line 10, 12, 14 at 100-day steps: slope 0.02 a day, residuals 0, so the interval is the
+  // slope itself: improving for an increase indicator, worsening for a decrease one.
+  const series_point up[] = {
+      {d("2021-01-01"), 10}, {d("2021-01-01") + days{100}, 12}, {d("2021-01-01") + days{200}, 14}};
+  const auto p = evaluate_indicator(ctx, up, defaults, {.as_of = d("2022-01-01"), .programme_start = d("2021-01-01")});
+  EXPECT_EQ(p.status, progress_status::no_target);
+  EXPECT_EQ(p.trend, trend_verdict::improving);
+  EXPECT_FALSE(p.baseline);  // no invented baseline of 0
+  EXPECT_FALSE(p.achievement);
+  ctx.direction = direction::decrease;
+  EXPECT_EQ(trend_of(up, ctx.direction, d("2022-01-01")), trend_verdict::worsening);
+  // 10, 13, 12: slope b = Sxy / Sxx = 200 / 20000 = 0.01; residuals -2/3, 4/3, -2/3, RSS = 8/3;
+  // se = sqrt(8/3 / 1 / 20000) = 0.011547; t(0.95, 1 dof) = 6.3138; interval 0.01 +- 0.0729 holds 0.
+  const series_point noisy[] = {
+      {d("2021-01-01"), 10}, {d("2021-01-01") + days{100}, 13}, {d("2021-01-01") + days{200}, 12}};
+  EXPECT_EQ(trend_of(noisy, direction::increase, d("2022-01-01")), trend_verdict::stable);
+  // Fewer than three points: no trend.
+  EXPECT_FALSE(trend_of(std::span(up).first(2), direction::increase, d("2022-01-01")));
+}
+
+TEST(Progress, TargetMetAtTheBaselineIsAchievedWhileItHolds) {
+  // Rule 5: maternal deaths at most 70 per 100,000, baseline 7.05 (a decrease indicator).
+  indicator m = falling();
+  m.baseline = baseline{d("2021-01-01"), 7.05, "test"};
+  m.targets[0].value = 70;
+  const series_point ok[] = {{d("2022-01-01"), 8}};
+  const series_point bad[] = {{d("2022-01-01"), 75}};
+  EXPECT_EQ(evaluate_indicator(m, ok, defaults, {.as_of = d("2022-01-01")}).status, progress_status::achieved);
+  EXPECT_EQ(evaluate_indicator(m, bad, defaults, {.as_of = d("2022-01-01")}).status, progress_status::off_track);
+}
+
+TEST(Progress, RequiredAndRecentRatePerQuarter) {
+  // Rule 10: actual 190 in 2022-Q1; the target 300 is due 2023-01-01 (2023-Q1): 4 quarters left,
+  // (300 - 190) / 4 = 27.5 a quarter. Four quarters back (2021-Q1) it was 120: (190 - 120) / 4 = 17.5.
+  const series_point s[] = {{d("2021-03-31"), 120},
+                            {d("2021-06-30"), 130},
+                            {d("2021-09-30"), 150},
+                            {d("2021-12-31"), 170},
+                            {d("2022-03-31"), 190}};
+  const auto p = evaluate_indicator(rising(), s, defaults, {.as_of = d("2022-03-31")});
+  ASSERT_TRUE(p.required_rate);
+  EXPECT_DOUBLE_EQ(p.required_rate->value, 27.5);
+  EXPECT_EQ(p.required_rate->per, period_type::quarter);
+  ASSERT_TRUE(p.recent_rate);
+  EXPECT_DOUBLE_EQ(p.recent_rate->value, 17.5);
+}
+
+TEST(Progress, GrowthTrajectoryIsGeometric) {
+  // Rule 12: 100 -> 400 over 730 days; half way 100 * 4^0.5 = 200 (linear would say 250).
+  indicator g = rising();
+  g.targets[0].value = 400;
+  EXPECT_NEAR(*expected_value(g, d("2022-01-01"), trajectory_shape::growth), 200, 1e-9);
+  EXPECT_NEAR(*expected_value(g, d("2022-01-01"), trajectory_shape::linear), 250, 1e-9);
+}
+
+TEST(Progress, MilestonePlanIsTheTrajectorysShareEverywhere) {
+  // One definition (rule 2): a yes/no milestone due 2023-01-01 planned from 0 at the programme start
+  // 2021-01-01: on 2022-01-01, 365 of 730 days, expected 0.5 and expected_achievement 0.5.
+  indicator m;
+  m.id = "plan";
+  m.kind = measure_kind::milestone;
+  m.targets.push_back(target{target_kind::target, d("2023-01-01"), 1, target_basis::absolute, "", {}});
+  const series_point s[] = {{d("2021-12-31"), 0}};
+  const auto p = evaluate_indicator(m, s, defaults, {.as_of = d("2022-01-01"), .programme_start = d("2021-01-01")});
+  EXPECT_DOUBLE_EQ(*p.expected, 0.5);
+  EXPECT_DOUBLE_EQ(*p.expected_achievement, 0.5);
+  EXPECT_EQ(p.status, progress_status::on_track);
+}
+
+TEST(Progress, TargetsAsTheyStood) {
+  // Rule 4: 250 by 2022-12-31 until revised on 2022-03-01 to 300 by 2023-01-01.
+  target t{target_kind::target, d("2023-01-01"), 300, target_basis::absolute, "", {}};
+  t.revisions = {target_revision{d("2022-03-01"), d("2022-12-31"), 250, target_basis::absolute, "more funding"}};
+  EXPECT_EQ(target_as_of(t, d("2022-02-28")).value, 250);
+  EXPECT_EQ(target_as_of(t, d("2022-02-28")).due, d("2022-12-31"));
+  EXPECT_EQ(target_as_of(t, d("2022-03-01")).value, 300);
+}
+
+namespace {
+using detail::rollup_input;
+node_progress rolled(std::initializer_list<rollup_input> kids, const thresholds& th, rollup_method m) {
+  node_progress n;
+  const std::vector<rollup_input> v(kids);
+  detail::roll_up_node(n, v, th, m);
+  return n;
+}
+}  // namespace
+
+TEST(Progress, RollUpMethods) {
+  const auto ps = [](progress_status s) { return s; };
+  // weighted: on track (0.5 of 0.5 planned), off track (0.1 of 0.5), a context figure (no target):
+  // 2 of 3 assessed; achievement (0.5 + 0.1) / 2 = 0.3 of 0.5 planned = 0.6 < 0.65 -> off track.
+  const auto w = rolled({{1, 0.5, 0.5, ps(progress_status::on_track)},
+                         {1, 0.1, 0.5, ps(progress_status::off_track)},
+                         {1, std::nullopt, std::nullopt, ps(progress_status::no_target)}},
+                        defaults, rollup_method::weighted);
+  EXPECT_EQ(w.children_total, 3u);
+  EXPECT_EQ(w.children_assessed, 2u);
+  EXPECT_DOUBLE_EQ(*w.achievement, 0.3);
+  EXPECT_EQ(w.status, progress_status::off_track);
+  EXPECT_EQ(w.children_counts[static_cast<std::size_t>(progress_status::off_track)], 1u);
+  EXPECT_EQ(w.children_counts[static_cast<std::size_t>(progress_status::no_target)], 1u);
+  // Nothing assessed: no data, never on track.
+  EXPECT_EQ(rolled({{1, std::nullopt, std::nullopt, ps(progress_status::no_target)}}, defaults, rollup_method::weighted)
+                .status,
+            progress_status::no_data);
+  // worst: achieved, on track, at risk -> at risk.
+  EXPECT_EQ(rolled({{1, 1.0, 0.5, ps(progress_status::achieved)},
+                    {1, 0.5, 0.5, ps(progress_status::on_track)},
+                    {1, 0.4, 0.5, ps(progress_status::at_risk)}},
+                   defaults, rollup_method::worst)
+                .status,
+            progress_status::at_risk);
+  // EU performance framework (0.85 / 0.65): plan ratios 1.0, 0.9, 0.8: one of three short of 0.85 but
+  // at 75 % or more -> achieved; 1.0, 0.9, 0.7: one below 75 % -> not achieved, none below 0.65 ->
+  // at risk; 1.0, 0.6, 0.5: two below 0.65 -> serious failure (off track).
+  const auto eu_node = [&](double a, double b) {
+    return rolled({{1, 0.5, 0.5, ps(progress_status::on_track)},
+                   {1, a * 0.5, 0.5, ps(progress_status::at_risk)},
+                   {1, b * 0.5, 0.5, ps(progress_status::at_risk)}},
+                  eu, rollup_method::eu_performance_framework)
+        .status;
+  };
+  EXPECT_EQ(eu_node(0.9, 0.8), progress_status::achieved);
+  EXPECT_EQ(eu_node(0.9, 0.7), progress_status::at_risk);
+  EXPECT_EQ(eu_node(0.6, 0.5), progress_status::off_track);
+}
+
+TEST(Progress, GrowthRatioReproducesOpenSdgLabels) {
+  // Rule 12: baseline 100 on 2020-01-01, target 200 on 2030-01-01 (3653 days = 10.0014 years).
+  // Required CAGR (200/100)^(1/10.0014) - 1 = 0.071768. Actual 120 on 2023-01-01 (1096 days =
+  // 3.00068 years): observed (1.2)^(1/3.00068) - 1 = 0.062634; ratio 0.8727: needs acceleration -> at risk.
+  indicator i;
+  i.id = "sdg";
+  i.kind = measure_kind::count;
+  i.baseline = baseline{d("2020-01-01"), 100, "test"};
+  i.targets.push_back(target{target_kind::target, d("2030-01-01"), 200, target_basis::absolute, "", {}});
+  evaluation_options o{.as_of = d("2023-01-01")};
+  o.status_method = status_method::growth_ratio;
+  const series_point s[] = {{d("2023-01-01"), 120}};
+  const auto p = evaluate_indicator(i, s, defaults, o);
+  EXPECT_EQ(p.progress_label, progress_label::progress_needs_acceleration);
+  EXPECT_EQ(p.status, progress_status::at_risk);
+  // 125: (1.25)^(1/3.00068) - 1 = 0.077189, ratio 1.0755 -> on track.
+  const series_point fast[] = {{d("2023-01-01"), 125}};
+  EXPECT_EQ(evaluate_indicator(i, fast, defaults, o).progress_label, progress_label::on_track);
+  // Below the baseline: deterioration -> off track; at the target: target achieved.
+  const series_point down[] = {{d("2023-01-01"), 95}};
+  EXPECT_EQ(evaluate_indicator(i, down, defaults, o).status, progress_status::off_track);
+  const series_point done[] = {{d("2023-01-01"), 210}};
+  EXPECT_EQ(evaluate_indicator(i, done, defaults, o).progress_label, progress_label::target_achieved);
+  // Without a target: the observed rate, 1 % a year (100 -> 103.03 in 3.00068 years) is between 0.005
+  // and 0.015: needs acceleration; the status stays no_target.
+  i.targets.clear();
+  const series_point slow[] = {{d("2023-01-01"), 103.03}};
+  const auto q = evaluate_indicator(i, slow, defaults, o);
+  EXPECT_EQ(q.status, progress_status::no_target);
+  EXPECT_EQ(q.progress_label, progress_label::progress_needs_acceleration);
 }

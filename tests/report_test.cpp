@@ -14,13 +14,13 @@ programme_report sample() {
   r.programme_id = "zod";
   r.programme_name = "Regio Deal \"ZOD\"";
   r.as_of = parse_date("2022-12-31");
-  r.trajectory = "linear";
+  r.trajectory = trajectory_shape::linear;
   indicator_report a;
   a.id = "W-c1.assessments";
   a.name = "Companies assessed, leisure | digital";
   a.unit = "companies";
-  a.kind = "count";
-  a.direction = "increase";
+  a.kind = measure_kind::count;
+  a.direction = direction::increase;
   a.pillar = "werken";
   a.goal = "werken.goal";
   a.result = "W-c1";
@@ -38,30 +38,61 @@ programme_report sample() {
   a.progress.expected = 300.5;
   a.progress.gap = 9.5;
   a.progress.status = progress_status::on_track;
-  a.forecast.model = "linear";
+  a.forecast.model = forecast_method::linear;
   a.forecast.at = parse_date("2023-12-31");
   a.forecast.value = 390;
   a.forecast.low = 350;
   a.forecast.high = 430;
   a.forecast.eta = parse_date("2024-02-15");
-  a.forecast.eta_status = "expected";
+  a.forecast.eta_status = eta_status::reached_on;
   a.forecast.shortfall = 10;
   a.series = {{parse_date("2022-09-30"), 250}, {parse_date("2022-12-31"), 310}};
   indicator_report b;
   b.id = "W-b.innovation-environments";
   b.name = "Innovation environment";
-  b.kind = "count";
-  b.direction = "increase";
+  b.kind = measure_kind::count;
+  b.direction = direction::increase;
   b.pillar = "werken";
   b.progress.id = b.id;
   b.progress.status = progress_status::no_data;
   b.progress.coverage = coverage_progress{4, 6, {"emmen", "hoogeveen"}};
   b.forecast.reason = "too_few_points: 0 points";
-  r.indicators = {a, b};
-  node_progress pillar{"werken",        "WERKEN", node_kind::pillar, 1, 0.775, 0.75, progress_status::on_track,
-                       {"werken.goal"}, 1};
-  node_progress top{"zod", "Regio Deal", node_kind::programme, 1, 0.775, 0.75, progress_status::on_track, {"werken"},
-                    0};
+  a.progress.required_rate = period_rate{22.5, period_type::quarter};
+  a.progress.recent_rate = period_rate{60, period_type::quarter};
+  indicator_report c;
+  c.id = "context.households";
+  c.name = "Households";
+  c.pillar = "werken";
+  c.progress.id = c.id;
+  c.progress.actual = 1000;
+  c.progress.actual_date = parse_date("2022-06-30");
+  c.progress.status = progress_status::no_target;
+  c.progress.trend = trend_verdict::improving;
+  c.progress.stale = true;
+  c.actual_status = measurement_status::provisional;
+  r.indicators = {a, b, c};
+  node_progress pillar;
+  pillar.id = "werken";
+  pillar.name = "WERKEN";
+  pillar.kind = node_kind::pillar;
+  pillar.achievement = 0.775;
+  pillar.expected_achievement = 0.75;
+  pillar.status = progress_status::on_track;
+  pillar.children = {"werken.goal"};
+  pillar.children_total = 2;
+  pillar.children_assessed = 1;
+  pillar.children_without_data = 1;
+  pillar.indicator_counts = {0, 1, 0, 0, 0, 1, 1};
+  pillar.children_counts = {0, 1, 0, 0, 0, 1, 0};
+  node_progress top = pillar;
+  top.children_counts = {0, 1, 0, 0, 0, 0, 0};
+  top.id = "zod";
+  top.name = "Regio Deal";
+  top.kind = node_kind::programme;
+  top.children = {"werken"};
+  top.children_total = 1;
+  top.children_assessed = 1;
+  top.children_without_data = 0;
   r.nodes = {pillar, top};
   return r;
 }
@@ -74,7 +105,7 @@ TEST(Report, JsonCarriesEveryFieldAndNullForMissingNumbers) {
   EXPECT_EQ(j["programme"]["name"], "Regio Deal \"ZOD\"");
   EXPECT_EQ(j["as_of"], "2022-12-31");
   EXPECT_TRUE(j["as_recorded_on"].is_null());
-  ASSERT_EQ(j["indicators"].size(), 2u);
+  ASSERT_EQ(j["indicators"].size(), 3u);
   const auto& a = j["indicators"][0];
   EXPECT_EQ(a["id"], "W-c1.assessments");
   EXPECT_EQ(a["actual"], 310);
@@ -101,13 +132,32 @@ TEST(Report, JsonCarriesEveryFieldAndNullForMissingNumbers) {
   EXPECT_EQ(j["nodes"][0]["kind"], "pillar");
   EXPECT_EQ(j["nodes"][1]["kind"], "programme");
   EXPECT_EQ(j["nodes"][1]["children"], (nlohmann::json{"werken"}));
+  EXPECT_EQ(j["nodes"][0]["children_total"], 2);
+  EXPECT_EQ(j["nodes"][0]["children_assessed"], 1);
+  EXPECT_EQ(j["nodes"][0]["indicator_counts"]["no_target"], 1);
+  EXPECT_EQ(j["nodes"][0]["indicator_counts"]["off_track"], 0);
+  EXPECT_EQ(a["required_rate"]["value"], 22.5);
+  EXPECT_EQ(a["required_rate"]["per"], "quarter");
+  EXPECT_EQ(a["recent_rate"]["value"], 60);
+  EXPECT_EQ(a["achievement_basis"], "baseline");
+  EXPECT_EQ(a["stale"], false);
+  EXPECT_TRUE(a["actual_status"].is_null());
+  EXPECT_TRUE(a["actual_text"].is_null());
+  EXPECT_TRUE(a["trend"].is_null());
+  EXPECT_EQ(a["forecast"]["eta_status"], "expected");
+  EXPECT_EQ(a["forecast"]["model"], "linear");
+  const auto& c = j["indicators"][2];
+  EXPECT_EQ(c["status"], "no_target");
+  EXPECT_EQ(c["trend"], "improving");
+  EXPECT_EQ(c["stale"], true);
+  EXPECT_EQ(c["actual_status"], "provisional");
 }
 
 TEST(Report, CsvHasOneRowPerIndicatorWithQuoting) {
   const std::string csv = report_to_csv(sample());
   const auto first_nl = csv.find('\n');
   EXPECT_EQ(csv.substr(0, 20), "id,name,unit,pillar,");
-  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4);
   const std::string row = csv.substr(first_nl + 1, csv.find('\n', first_nl + 1) - first_nl - 1);
   EXPECT_EQ(row.substr(0, 58), "W-c1.assessments,\"Companies assessed, leisure | digital\",c");
   EXPECT_NE(row.find(",0,400,2023-12-31,400,2023-12-31,310,2022-12-31,0.775,0.775,300.5,9.5,on_track,390,350,430,2024-"
@@ -119,10 +169,17 @@ TEST(Report, CsvHasOneRowPerIndicatorWithQuoting) {
 TEST(Report, MarkdownHasAHeadlineAndOneTablePerPillar) {
   const std::string md = report_to_markdown(sample());
   EXPECT_NE(md.find("# Regio Deal \"ZOD\" — progress on 2022-12-31"), std::string::npos);
-  EXPECT_NE(md.find("Programme: **on track**, achievement 78 % (planned by now: 75 %)."), std::string::npos) << md;
-  EXPECT_NE(md.find("2 indicators: 0 achieved, 1 on track, 0 at risk, 0 off track, 0 not started, 1 without data."),
-            std::string::npos);
-  EXPECT_NE(md.find("## WERKEN — on track"), std::string::npos);
+  EXPECT_NE(
+      md.find("Programme: **on track**, 1 of 1 pillars assessed (1 on track); achievement 78 % (planned by now: 75 %)"),
+      std::string::npos)
+      << md;
+  EXPECT_NE(md.find("3 indicators: 1 on track, 1 no data, 1 no target."), std::string::npos) << md;
+  EXPECT_NE(md.find("## WERKEN — on track, 1 of 2 goals assessed (1 on track, 1 no data)"), std::string::npos) << md;
+  // Rule 10: what it takes, in the series' periods.
+  EXPECT_NE(md.find("needs 22.50 a quarter, recently 60 a quarter"), std::string::npos) << md;
+  // Rule 1 and 9: a context figure reads "no target" with its trend; its actual is marked.
+  EXPECT_NE(md.find("| Households | no target, improving | 1000 (2022-06-30, provisional, STALE) |"), std::string::npos)
+      << md;
   // A pipe in a name is escaped so the table keeps its columns.
   EXPECT_NE(
       md.find(
@@ -131,4 +188,26 @@ TEST(Report, MarkdownHasAHeadlineAndOneTablePerPillar) {
       << md;
   EXPECT_NE(md.find("390 [350, 430], short by 10"), std::string::npos);
   EXPECT_NE(md.find("| 4 of 6 |"), std::string::npos);
+}
+
+TEST(Report, HtmlTakesBadgeColoursFromTheStatusTableAndShowsAssessedCounts) {
+  const std::string html = report_to_html(sample());
+  // One table for every writer: the CSS rule for each status is its style_of() colour.
+  for (std::size_t k = 0; k < progress_status_count; ++k) {
+    const auto st = style_of(static_cast<progress_status>(k));
+    EXPECT_NE(html.find("." + std::string(st.name) + "{background:" + std::string(st.colour) + "}"), std::string::npos)
+        << st.name;
+  }
+  EXPECT_NE(html.find("1 of 2 goals assessed ("), std::string::npos);
+  EXPECT_NE(html.find("<span class=\"trend\">improving</span>"), std::string::npos);
+  EXPECT_NE(html.find("<span class=\"flag stale\">stale</span>"), std::string::npos);
+  EXPECT_NE(html.find("<span class=\"flag\">provisional</span>"), std::string::npos);
+}
+
+TEST(Report, StatusTableNamesEveryStatus) {
+  static_assert(to_string(progress_status::no_target) == "no_target");
+  static_assert(display_name(progress_status::no_target) == "no target");
+  static_assert(!is_assessed(progress_status::no_target) && is_assessed(progress_status::off_track));
+  for (std::size_t k = 0; k < progress_status_count; ++k)
+    EXPECT_EQ(style_of(static_cast<progress_status>(k)).colour.size(), 7u);
 }

@@ -71,9 +71,14 @@ for ind, per_month in (("W-c1.assessments", 9.2), ("W-c2.plans", 3.1), ("W-c3.pl
             if v:
                 add(ind, d, v, region=m)
 
-# A correction: Emmen's March 2021 assessments were 7, not what was first reported.
-rows.append(["W-c1.assessments", "2021-03-31", "emmen", "", "", "7", "final", "synthetic (corrected)",
-             "2021-06-15", "1", "double-counted companies removed"])
+# A correction: Emmen's first 2021 month with two or more assessments counted some companies twice;
+# the corrected figure removes them, so it is lower than what was first reported.
+first = next(r for r in rows if r[0] == "W-c1.assessments" and r[2] == "emmen" and r[1] >= "2021-01-01"
+             and int(r[5]) >= 2)
+removed = max(1, int(first[5]) // 3)
+rows.append(["W-c1.assessments", first[1], "emmen", "", "", str(int(first[5]) - removed), "final",
+             "synthetic (corrected)", (dt.date.fromisoformat(first[1]) + dt.timedelta(days=76)).isoformat(), "1",
+             "double-counted companies removed"])
 
 # W-a: networks per sector (stock: last), five of six sectors by end 2022; participation in every municipality.
 start = {"htsm": 2019, "groene-chemie": 2020, "logistiek": 2020, "duurzame-energie": 2021, "zorg": 2019}

@@ -8,15 +8,35 @@
 #include <cstddef>
 #include <optional>
 #include <span>
+#include <string>
 
 #include "regiokpi/calendar.hpp"
 #include "regiokpi/export.hpp"
 #include "regiokpi/forecast.hpp"
 #include "regiokpi/indicator.hpp"
 #include "regiokpi/progress.hpp"
-#include "regiokpi/report.hpp"
 
 namespace regiokpi {
+
+/// The forecast part of an indicator's report. Every number is nullopt when the fit could not give
+/// it; `reason` then says why ("too_few_points: ...").
+struct forecast_summary {
+  std::optional<forecast_method> model;  ///< the method asked for; empty when none was tried
+  std::string method;                    ///< what was fitted ("auto (2/3 theta + 1/3 drift)", ...; docs/forecast.md)
+  double level = 0.9;                    ///< two-sided prediction interval level
+  std::optional<date> at;                ///< the date projected to (the final target date)
+  std::optional<double> value;           ///< projected value at `at`
+  std::optional<double> low;             ///< prediction interval
+  std::optional<double> high;
+  std::optional<date> eta;  ///< when the point forecast meets the final target
+  /// already_reached only when the actual meets the final target; empty when no target or no fit.
+  std::optional<regiokpi::eta_status> eta_status;
+  /// The probability, under the predictive distribution, that the final target is met on its date.
+  std::optional<double> p_reach;
+  std::optional<double>
+      shortfall;       ///< how far the projection misses the final target (positive = misses), direction-aware
+  std::string reason;  ///< why numbers are missing; empty on success
+};
 
 struct indicator_forecast_settings {
   period_type period = period_type::quarter;  ///< the series' period (4 / 12 a year allow seasonality)

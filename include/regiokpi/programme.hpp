@@ -7,7 +7,9 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -97,6 +99,18 @@ struct indicator_path {
   friend bool operator==(const indicator_path&, const indicator_path&) = default;
 };
 
+/// How a node's status follows from its children's (the programme's "rollup" field).
+/// weighted: the weighted mean achievement against the weighted mean plan; worst: the worst assessed
+/// child's status; eu_performance_framework: the EU cohesion funds' rule (Regulation (EU) 2021/1060,
+/// art. 18 and annex I/II practice: all children at the achieved threshold, one of three or more may
+/// reach only 75 %; two or more below the serious-failure threshold are a serious failure).
+enum class rollup_method : std::uint8_t { weighted, worst, eu_performance_framework };
+
+constexpr std::string_view to_string(rollup_method m) noexcept {
+  constexpr std::array<std::string_view, 3> names{"weighted", "worst", "eu_performance_framework"};
+  return names[static_cast<std::size_t>(m)];
+}
+
 /// A whole programme definition.
 struct programme {
   std::string id;
@@ -112,7 +126,10 @@ struct programme {
   std::optional<programme_funding> funding;
   std::vector<dimension> dimensions;
   std::vector<pillar> pillars;
-  regiokpi::thresholds thresholds;  ///< default achievement thresholds for every indicator
+  regiokpi::thresholds thresholds;                 ///< default achievement thresholds for every indicator
+  rollup_method rollup = rollup_method::weighted;  ///< how nodes combine their children ("rollup")
+  /// An actual older than this many periods of its series before the as-of date is stale.
+  int stale_after_periods = 2;
 
   /// The indicator with this id, or nullptr. Linear in the number of indicators; for many lookups
   /// build indicator_index() once.

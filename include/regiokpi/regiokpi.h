@@ -95,13 +95,15 @@ typedef enum rk_status {
   RK_STATUS_AT_RISK = 2,
   RK_STATUS_OFF_TRACK = 3,
   RK_STATUS_NOT_STARTED = 4,
-  RK_STATUS_NO_DATA = 5
+  RK_STATUS_NO_DATA = 5,
+  RK_STATUS_NO_TARGET = 6 /* no target: a context figure, with a trend instead of a verdict */
 } rk_status;
 
 typedef enum rk_trajectory {
   RK_TRAJECTORY_LINEAR = 0,
   RK_TRAJECTORY_STEPWISE = 1,
-  RK_TRAJECTORY_S_CURVE = 2
+  RK_TRAJECTORY_S_CURVE = 2,
+  RK_TRAJECTORY_GROWTH = 3 /* geometric: baseline * (target / baseline)^f */
 } rk_trajectory;
 
 typedef enum rk_report_format {
@@ -269,16 +271,18 @@ typedef enum rk_forecast_method {
   RK_FORECAST_THETA = 7
 } rk_forecast_method;
 
-#define RK_EVALUATE_OPTIONS_VERSION 2 /* 2 added forecast_method, forecast_at */
+#define RK_EVALUATE_OPTIONS_VERSION 2 /* 2 added forecast_method, forecast_at, fy_first_month */
 typedef struct rk_evaluate_options {
   uint32_t version;           /* RK_EVALUATE_OPTIONS_VERSION */
   const char* as_of;          /* "YYYY-MM-DD", required */
   const char* as_recorded_on; /* NULL or "YYYY-MM-DD" */
   rk_trajectory trajectory;
-  rk_period_type series_period;       /* RK_PERIOD_QUARTER is the usual choice */
-  double forecast_level;              /* 0: 0.9 */
-  rk_forecast_method forecast_method; /* version >= 2 */
-  const char* forecast_at;            /* version >= 2: NULL (each final target date) or "YYYY-MM-DD" */
+  rk_period_type series_period; /* RK_PERIOD_QUARTER is the usual choice */
+  double forecast_level;        /* 0: 0.9 */
+  /* version 2 */
+  rk_forecast_method forecast_method; /* RK_FORECAST_AUTO (0) is the default */
+  const char* forecast_at;            /* NULL (each final target date) or "YYYY-MM-DD" */
+  int32_t fy_first_month;             /* 1..12 for a financial-year series; 0 means 1 */
 } rk_evaluate_options;
 
 /* Evaluates every indicator of the programme on as_of and rolls the results up (docs/progress.md). */
@@ -344,6 +348,47 @@ typedef struct rk_forecast_options {
 RK_API int rk_forecast(const double* values, size_t n, size_t horizon, const rk_forecast_options* options, double* mean,
                        double* low, double* high);
 
+/* Trends of indicators without a target (RK_STATUS_NO_TARGET). */
+typedef enum rk_trend {
+  RK_TREND_NONE = -1,
+  RK_TREND_IMPROVING = 0,
+  RK_TREND_STABLE = 1,
+  RK_TREND_WORSENING = 2
+} rk_trend;
+
+/* One indicator's standing, version 2: everything of rk_indicator_progress plus what issue 9 added.
+ * Set `version` to RK_INDICATOR_PROGRESS_VERSION before calling rk_report_get_indicator_v2. */
+#define RK_INDICATOR_PROGRESS_VERSION 2
+typedef struct rk_indicator_progress_v2 {
+  uint32_t version;         /* RK_INDICATOR_PROGRESS_VERSION */
+  rk_indicator_progress v1; /* the version 1 fields */
+  rk_trend trend;
+  int32_t target_only;         /* 1: no baseline, achievement = actual / target (target / actual for decrease) */
+  int32_t stale;               /* 1: the actual is older than the programme's stale_after_periods */
+  const char* actual_status;   /* NULL, "final", "provisional" or "estimated" (borrowed, static) */
+  int32_t actual_day;          /* the actual's date, INT32_MIN when none */
+  double expected_achievement; /* the plan as a fraction of the way to the final target */
+  double required_rate;        /* change per period still needed; NaN when unknown */
+  double recent_rate;          /* mean change per period over the last four periods; NaN when unknown */
+  rk_period_type rate_period;  /* the period of both rates (the series period) */
+} rk_indicator_progress_v2;
+
+RK_API int rk_report_get_indicator_v2(const rk_report* report, size_t i, rk_indicator_progress_v2* out);
+
+/* A result, goal, pillar or the programme (the last node), rolled up (docs/progress.md, rule 2). */
+typedef struct rk_node_progress {
+  const char* id;   /* borrowed */
+  const char* kind; /* "result", "goal", "pillar" or "programme" (static) */
+  rk_status status;
+  double achievement; /* NaN when unknown */
+  double expected_achievement;
+  size_t children_total;
+  size_t children_assessed;
+  size_t indicator_counts[7]; /* indicators below the node, indexed by RK_STATUS_ACHIEVED..RK_STATUS_NO_TARGET */
+} rk_node_progress;
+
+RK_API size_t rk_report_node_count(const rk_report* report);
+RK_API int rk_report_get_node(const rk_report* report, size_t i, rk_node_progress* out);
 /* The programme's rolled-up status and achievement (NaN when unknown). */
 RK_API int rk_report_programme_status(const rk_report* report, rk_status* status, double* achievement);
 /* Renders the report; *text is NUL-terminated, *length excludes the NUL; free it with rk_free(). */

@@ -113,6 +113,7 @@ struct time_series_chart {
   std::optional<date> as_of;              ///< drawn as a vertical line when inside the axis
   std::string status;                     ///< achieved, on_track, at_risk, off_track, not_started, no_data
   std::string status_label;               ///< the text of the status badge; status when empty
+  std::string status_colour;              ///< the badge's fill (the report takes it from style_of()); grey when empty
   chart_layout layout;
 };
 

@@ -51,6 +51,8 @@ struct options {
   std::string method = "auto";
   std::string forecast_at;
   double level = 0.9;
+  int fy_first_month = 1;
+  std::string status_method;
 };
 
 int run(const options& o) {
@@ -68,8 +70,18 @@ int run(const options& o) {
     s.shape = trajectory_shape::stepwise;
   else if (o.trajectory == "s_curve" || o.trajectory == "s-curve")
     s.shape = trajectory_shape::s_curve;
+  else if (o.trajectory == "growth")
+    s.shape = trajectory_shape::growth;
   else
-    throw usage_error("--trajectory: " + o.trajectory + " is not linear, stepwise or s_curve");
+    throw usage_error("--trajectory: " + o.trajectory + " is not linear, stepwise, s_curve or growth");
+  if (o.fy_first_month < 1 || o.fy_first_month > 12) throw usage_error("--fy-first-month must be 1..12");
+  s.fy_first_month = o.fy_first_month;
+  if (o.status_method == "growth_ratio")
+    s.status_method = status_method::growth_ratio;
+  else if (o.status_method == "plan")
+    s.status_method = status_method::plan;
+  else if (!o.status_method.empty())
+    throw usage_error("--status-method: " + o.status_method + " is not plan or growth_ratio");
   // --trend (before issue 11) names a method too: linear or log_linear.
   const std::string method = o.trend.empty() ? o.method : (o.trend == "log-linear" ? "log_linear" : o.trend);
   if (const auto m = parse_forecast_method(method))
@@ -125,7 +137,12 @@ const bool registered = register_command(
            ->capture_default_str();
        app.add_option("--output,-o", o->output, "Output file (written atomically); - for stdout")
            ->capture_default_str();
-       app.add_option("--trajectory", o->trajectory, "Planned path: linear, stepwise or s_curve")
+       app.add_option("--status-method", o->status_method,
+                      "plan (against the planned trajectory) or growth_ratio (Open SDG's progress measure)");
+       app.add_option("--fy-first-month", o->fy_first_month,
+                      "First month (1..12) of the financial year, for --period financial_year")
+           ->capture_default_str();
+       app.add_option("--trajectory", o->trajectory, "Planned path: linear, stepwise, s_curve or growth")
            ->capture_default_str();
        app.add_option("--period", o->period, "Period of the series: month, quarter, half_year, year ...")
            ->capture_default_str();

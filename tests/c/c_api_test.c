@@ -258,8 +258,8 @@ static void test_programme_and_report(const char* source_dir) {
     CHECK(rk_aggregate(&w, store, &q, prog) == RK_E_INVALID_ARGUMENT && w == NULL);
   }
 
-  rk_evaluate_options eo = {RK_EVALUATE_OPTIONS_VERSION, "2022-12-31",      NULL,
-                            RK_TRAJECTORY_LINEAR,        RK_PERIOD_QUARTER, 0.9};
+  rk_evaluate_options eo = {RK_EVALUATE_OPTIONS_VERSION, "2022-12-31", NULL, RK_TRAJECTORY_LINEAR,
+                            RK_PERIOD_QUARTER,           0.9,          0};
   rk_report* rep = NULL;
   CHECK(rk_evaluate(&rep, prog, store, &eo) == RK_OK && rep != NULL);
   CHECK(rk_report_indicator_count(rep) == n);
@@ -309,12 +309,44 @@ static void test_programme_and_report(const char* source_dir) {
     fo.method = (rk_forecast_method)99;
     CHECK(rk_forecast(y, 4, 1, &fo, mean, NULL, NULL) == RK_E_INVALID_ARGUMENT);
   }
+  /* version 2 of the indicator struct: a context figure without a target reads no_target with a trend
+   * slot, never a progress verdict; an unset version is refused. */
+  {
+    size_t no_target = 0;
+    for (size_t i = 0; i < rk_report_indicator_count(rep); ++i) {
+      rk_indicator_progress_v2 v2;
+      memset(&v2, 0, sizeof v2);
+      v2.version = RK_INDICATOR_PROGRESS_VERSION;
+      CHECK(rk_report_get_indicator_v2(rep, i, &v2) == RK_OK);
+      CHECK(v2.rate_period == RK_PERIOD_QUARTER);
+      if (v2.v1.status == RK_STATUS_NO_TARGET) {
+        ++no_target;
+        CHECK(isnan(v2.v1.final_achievement));
+        CHECK(v2.trend >= RK_TREND_NONE && v2.trend <= RK_TREND_WORSENING);
+      }
+    }
+    CHECK(no_target > 0);
+    CHECK(strcmp(rk_progress_status_name(RK_STATUS_NO_TARGET), "no_target") == 0);
+    rk_indicator_progress_v2 old;
+    memset(&old, 0, sizeof old);
+    CHECK(rk_report_get_indicator_v2(rep, 0, &old) == RK_E_INVALID_ARGUMENT);
+    /* nodes: the last is the programme; assessed never exceeds the total, counts add up to all indicators */
+    const size_t nn = rk_report_node_count(rep);
+    CHECK(nn > 0);
+    rk_node_progress top;
+    CHECK(rk_report_get_node(rep, nn - 1, &top) == RK_OK && strcmp(top.kind, "programme") == 0);
+    CHECK(top.children_assessed <= top.children_total);
+    size_t sum = 0;
+    for (int k = 0; k < 7; ++k) sum += top.indicator_counts[k];
+    CHECK(sum == n);
+    CHECK(rk_report_get_node(rep, nn, &top) == RK_E_INVALID_ARGUMENT);
+  }
   rk_indicator_progress ip;
   CHECK(rk_report_get_indicator(rep, n, &ip) == RK_E_INVALID_ARGUMENT);
   rk_status st;
   double ach;
   CHECK(rk_report_programme_status(rep, &st, &ach) == RK_OK);
-  CHECK(st >= RK_STATUS_ACHIEVED && st <= RK_STATUS_NO_DATA);
+  CHECK(st >= RK_STATUS_ACHIEVED && st <= RK_STATUS_NO_TARGET);
   const int formats[] = {RK_FORMAT_JSON, RK_FORMAT_CSV, RK_FORMAT_MARKDOWN, RK_FORMAT_HTML};
   for (int f = 0; f < 4; ++f) {
     char* text = NULL;

@@ -72,6 +72,23 @@ with open(f"{tmp}/r.csv") as f:
     crow = list(csv.DictReader(f))
 assert [r["id"] for r in crow] == [i["id"] for i in rep["indicators"]]
 assert [r["status"] for r in crow] == [i["status"] for i in rep["indicators"]]
+# Issue 9: an indicator without any target (a context figure) never carries a progress verdict and has
+# no invented baseline; every node says how many children it stands on, and the counts add up.
+by_id = {i["id"]: i for p in prog["pillars"] for g in p["goals"] for r in g["results"] for i in r["indicators"]}
+for i in rep["indicators"]:
+    if not by_id[i["id"]].get("targets") and i["kind"] != "milestone":
+        assert i["status"] == "no_target", (i["id"], i["status"])
+        assert by_id[i["id"]].get("baseline") or i["baseline"] is None, (i["id"], i["baseline"])
+for n in rep["nodes"]:
+    assert 0 <= n["children_assessed"] <= n["children_total"] == len(n["children"]), n["id"]
+    assert sum(n["children_counts"].values()) == n["children_total"], n["id"]
+top = rep["nodes"][-1]
+assert sum(top["indicator_counts"].values()) == n_ind
+# The correction "double-counted companies removed" lowers the figure it corrects.
+rows = list(csv.DictReader(open(f"{src}/examples/regio-deal-zod/measurements.csv")))
+for c in (r for r in rows if r["note"] == "double-counted companies removed"):
+    orig = [r for r in rows if (r["indicator"], r["date"], r["region"], r["revision"]) == (c["indicator"], c["date"], c["region"], "")]
+    assert orig and float(c["value"]) < float(orig[0]["value"]), (c, orig)
 print("report figures agree with an independent computation")
 PY
 
@@ -87,6 +104,10 @@ fi
 
 # Markdown: one section per pillar.
 for p in WERKEN WONEN WELZIJN; do grep -q "^## $p" "$tmp/r.md" || fail "no $p section in Markdown"; done
+# Every pillar and the programme say what they stand on ("n of m ... assessed").
+[ "$(grep -cE '^(## .*|Programme: .*)[0-9]+ of [0-9]+ (pillars|goals) assessed' "$tmp/r.md")" = 4 ] ||
+  fail "a headline without n of m assessed"
+grep -q "no target, " "$tmp/r.md" || fail "context figures not shown as no target with a trend"
 
 # HTML: self-contained (nothing fetched), every chart's SVG well-formed XML.
 if grep -Eiq '<script|<link|@import|url\(|(src|href)="(https?:)?//' "$tmp/r.html"; then fail "the HTML fetches something"; fi
