@@ -381,6 +381,19 @@ TEST(Progress, RollUpMethods) {
   EXPECT_EQ(w.status, progress_status::off_track);
   EXPECT_EQ(w.children_counts[static_cast<std::size_t>(progress_status::off_track)], 1u);
   EXPECT_EQ(w.children_counts[static_cast<std::size_t>(progress_status::no_target)], 1u);
+  // The weighted verdict lies between the best and the worst child's: a milestone not yet due (0
+  // achieved of 0.78 planned, itself on track) and a count on plan (0.8 of 0.78, on track) weigh
+  // (0 + 0.8) / 2 = 0.4 against 0.78 planned: ratio 0.51 < 0.65 would read off track, but no child is
+  // worse than on track, so the node is on track.
+  EXPECT_EQ(rolled({{1, 0.0, 0.78, ps(progress_status::on_track)}, {1, 0.8, 0.78, ps(progress_status::on_track)}},
+                   defaults, rollup_method::weighted)
+                .status,
+            progress_status::on_track);
+  // ... and never better than the best: two at-risk children stay at risk whatever their weights.
+  EXPECT_EQ(rolled({{1, 0.5, 0.5, ps(progress_status::at_risk)}, {1, 0.5, 0.5, ps(progress_status::at_risk)}}, defaults,
+                   rollup_method::weighted)
+                .status,
+            progress_status::at_risk);
   // Nothing assessed: no data, never on track.
   EXPECT_EQ(rolled({{1, std::nullopt, std::nullopt, ps(progress_status::no_target)}}, defaults, rollup_method::weighted)
                 .status,

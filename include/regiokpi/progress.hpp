@@ -747,6 +747,21 @@ inline void roll_up_node(node_progress& n, std::span<const rollup_input> kids, c
                : ratio >= th.serious_failure ? progress_status::at_risk
                                              : progress_status::off_track;
   }
+  // The weighted verdict never contradicts every child: it lies between the best and the worst
+  // assessed child's status. (A milestone not yet due counts 0 achieved against its planned share,
+  // which alone could make a node of on-track children read "at risk".)
+  int best = 3, worst = 0;
+  for (const auto* k : assessed) {
+    best = std::min(best, severity(k->status));
+    worst = std::max(worst, severity(k->status));
+  }
+  const auto of_severity = [&](int v) {
+    for (const auto* k : assessed)
+      if (severity(k->status) == v) return k->status;
+    return n.status;
+  };
+  if (severity(n.status) > worst) n.status = of_severity(worst);
+  if (severity(n.status) < best) n.status = of_severity(best);
 }
 
 inline rollup_input input_of(const node_progress& n) {
