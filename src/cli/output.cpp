@@ -126,7 +126,9 @@ std::string read_file(const std::string& path) { return regiokpi::detail::read_t
 
 void write_stdout(std::string_view contents) {
   std::cout.flush();
-  if (std::fwrite(contents.data(), 1, contents.size(), stdout) != contents.size() || std::fflush(stdout) != 0)
+  // (fwrite's buffer must not be null, even for no bytes: an empty string_view's data() may be)
+  if ((!contents.empty() && std::fwrite(contents.data(), 1, contents.size(), stdout) != contents.size()) ||
+      std::fflush(stdout) != 0)
     fail("standard output", "write failed", errno);
 }
 
