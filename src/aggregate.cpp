@@ -28,6 +28,35 @@
 namespace regiokpi {
 namespace {
 
+/// A dimension's members by id, built once per query: dimension::find_member is a linear scan, and
+/// calling it per store member (or per member and period) was quadratic in the members.
+class member_index {
+ public:
+  /// Null: an empty index.
+  explicit member_index(const dimension* d) {
+    if (d == nullptr) return;
+    by_id_.reserve(d->members.size());
+    for (const auto& m : d->members) by_id_.emplace(m.id, &m);
+  }
+  [[nodiscard]] const member* find(std::string_view id) const {
+    const auto it = by_id_.find(id);
+    return it == by_id_.end() ? nullptr : it->second;
+  }
+  /// The member itself or its nearest ancestor at `level`, walking parents through the index
+  /// (bounded by the member count, so a cycle cannot loop forever).
+  [[nodiscard]] const member* ancestor_at_level(const member& m, std::string_view level) const {
+    const member* cur = &m;
+    for (std::size_t steps = 0; cur && steps <= by_id_.size(); ++steps) {
+      if (cur->level == level) return cur;
+      cur = cur->parent.empty() ? nullptr : find(cur->parent);
+    }
+    return nullptr;
+  }
+
+ private:
+  std::unordered_map<std::string_view, const member*> by_id_;
+};
+
 constexpr std::uint32_t none = 0xFFFFFFFFu;
 constexpr std::int32_t empty_day = std::numeric_limits<std::int32_t>::min();
 
@@ -369,10 +398,11 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
         if (!d) continue;
         group_column c{*d, std::vector<std::uint32_t>(st.member_count())};
         std::vector<diagnostic> problems;
+        const member_index index(&dim);
         for (std::uint32_t m = 0; m < st.member_count(); ++m) {
           const std::string_view id = st.member_name(m);
-          const member* mem = id.empty() ? nullptr : dim.find_member(id);
-          const member* up = mem ? dim.ancestor_at_level(*mem, name) : nullptr;
+          const member* mem = id.empty() ? nullptr : index.find(id);
+          const member* up = mem ? index.ancestor_at_level(*mem, name) : nullptr;
           c.mapped[m] = values.intern(up ? std::string_view(up->id) : std::string_view());
         }
         columns.push_back(std::move(c));
@@ -674,12 +704,13 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
     // Weights per (member, period), looked up once each.
     std::unordered_map<std::uint64_t, double> weight_cache;
     std::vector<diagnostic> problems;
+    const member_index space_members(space_def);
     auto weight = [&](std::uint32_t s, std::uint32_t off) {
       const std::uint32_t m = st.series_member(s, space_dim);
       const std::uint64_t k = (std::uint64_t{m} << 32) | off;
       if (auto it = weight_cache.find(k); it != weight_cache.end()) return it->second;
       const period p = period::from_index(q.period, pmin + static_cast<std::int32_t>(off), q.fy_first_month);
-      const member* mem = space_def->find_member(st.member_name(m));
+      const member* mem = space_members.find(st.member_name(m));
       const auto w = mem ? mem->attribute(q.weight_attribute, p.last_day()) : std::nullopt;
       if (!w && problems.size() < 100)
         problems.push_back({st.dimensions()[space_dim] + " " + quote(st.member_name(m)),
