@@ -15,41 +15,6 @@
 namespace regiokpi::cli {
 namespace {
 
-/// Splits a comma-separated list written in CSV quoting: a,"b,c" -> {a, b,c}.
-std::vector<std::string> split_list(const std::string& text, const char* option) {
-  std::vector<std::string> out;
-  std::string cur;
-  bool quoted = false, was_quoted = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        cur += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        cur += c;
-      }
-    } else if (c == '"' && cur.empty() && !was_quoted) {
-      quoted = was_quoted = true;
-    } else if (c == ',') {
-      out.push_back(std::move(cur));
-      cur.clear();
-      was_quoted = false;
-    } else if (was_quoted) {
-      throw usage_error(std::string(option) + " " + quote(text) + ": text after a closing quote");
-    } else {
-      cur += c;
-    }
-  }
-  if (quoted) throw usage_error(std::string(option) + " " + quote(text) + ": a quote is not closed");
-  out.push_back(std::move(cur));
-  for (const auto& s : out)
-    if (s.empty()) throw usage_error(std::string(option) + " " + quote(text) + ": an empty name in the list");
-  return out;
-}
-
 struct options {
   std::string input, period = "month", by, time = "sum", space = "sum", indicators, from, to, output = "-";
   std::string programme, as_recorded_on, weight, space_dimension;

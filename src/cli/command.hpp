@@ -49,6 +49,10 @@ void write_output(const std::string& path, std::string_view contents);
 /// Writes to standard output and flushes it (std::cout first); error(io_error) if anything is lost.
 void write_stdout(std::string_view contents);
 
+/// Splits a comma-separated list written in CSV quoting (--by, --indicator): a,"b,c" -> {a, b,c};
+/// usage_error naming `option` for an unclosed quote, text after a closing quote or an empty name.
+std::vector<std::string> split_list(const std::string& text, const char* option);
+
 /// Reads a whole regular file; throws regiokpi::error(io_error) naming the file and the reason.
 std::string read_file(const std::string& path);
 

@@ -15,53 +15,12 @@
 #include <tuple>
 #include <vector>
 
+#include <regiokpi/csv.hpp>
+
 #include "command.hpp"
 
 namespace regiokpi::cli {
 namespace {
-
-/// A comma-separated list in CSV quoting (as `aggregate` reads --by and --indicator).
-std::vector<std::string> split_list(const std::string& text, const char* option) {
-  std::vector<std::string> out;
-  std::string cur;
-  bool quoted = false, was_quoted = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"')
-        cur += '"', ++i;
-      else if (c == '"')
-        quoted = false;
-      else
-        cur += c;
-    } else if (c == '"' && cur.empty() && !was_quoted) {
-      quoted = was_quoted = true;
-    } else if (c == ',') {
-      out.push_back(std::move(cur));
-      cur.clear();
-      was_quoted = false;
-    } else if (was_quoted) {
-      throw usage_error(std::string(option) + " " + quote(text) + ": text after a closing quote");
-    } else {
-      cur += c;
-    }
-  }
-  if (quoted) throw usage_error(std::string(option) + " " + quote(text) + ": a quote is not closed");
-  out.push_back(std::move(cur));
-  for (const auto& s : out)
-    if (s.empty()) throw usage_error(std::string(option) + " " + quote(text) + ": an empty name in the list");
-  return out;
-}
-
-void put_field(std::string& out, std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out += s;
-    return;
-  }
-  out += '"';
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  out += '"';
-}
 
 void put_number(std::string& out, double v) {
   if (v == 0) v = 0;  // no "-0"
@@ -101,8 +60,8 @@ void forecast_groups(std::string& out, const aggregate_result& r, const options&
     so.domain = d != domains.end() ? d->second : default_domain;
     const series_forecast f = forecast_series(y, horizon, so);
     std::string prefix;
-    put_field(prefix, r.indicator(i));
-    for (std::size_t k = 0; k < r.group_by.size(); ++k) put_field(prefix += ',', r.group_value(i, k));
+    csv_append_field(prefix, r.indicator(i));
+    for (std::size_t k = 0; k < r.group_by.size(); ++k) csv_append_field(prefix += ',', r.group_value(i, k));
     if (!f.ok())
       throw error(errc::no_answer, "forecast of " + prefix + ": " + std::string(to_string(f.info)) + ": " + f.message);
     const std::int32_t last = r.period_index(j - 1);
@@ -117,7 +76,7 @@ void forecast_groups(std::string& out, const aggregate_result& r, const options&
       out += ',';
       if (f.has_interval()) put_number(out, f.high[k]);
       out += ',';
-      put_field(out, f.method_used);
+      csv_append_field(out, f.method_used);
       out += '\n';
     }
     i = j;
@@ -166,7 +125,7 @@ int run(const options& o) {
   ingest_csv_file(store, o.input, io);
 
   std::string out = "indicator";
-  for (const auto& g : q.group_by) put_field(out += ',', g);
+  for (const auto& g : q.group_by) csv_append_field(out += ',', g);
   out += ",period,value,low,high,method\n";
   forecast_domain plain;
   plain.cumulative = o.cumulative;

@@ -1,0 +1,44 @@
+// Option values shared by the subcommands (declared in command.hpp).
+#include <string>
+#include <vector>
+
+#include "command.hpp"
+#include "regiokpi/error.hpp"
+
+namespace regiokpi::cli {
+
+std::vector<std::string> split_list(const std::string& text, const char* option) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool quoted = false, was_quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        cur += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        cur += c;
+      }
+    } else if (c == '"' && cur.empty() && !was_quoted) {
+      quoted = was_quoted = true;
+    } else if (c == ',') {
+      out.push_back(std::move(cur));
+      cur.clear();
+      was_quoted = false;
+    } else if (was_quoted) {
+      throw usage_error(std::string(option) + " " + quote(text) + ": text after a closing quote");
+    } else {
+      cur += c;
+    }
+  }
+  if (quoted) throw usage_error(std::string(option) + " " + quote(text) + ": a quote is not closed");
+  out.push_back(std::move(cur));
+  for (const auto& s : out)
+    if (s.empty()) throw usage_error(std::string(option) + " " + quote(text) + ": an empty name in the list");
+  return out;
+}
+
+}  // namespace regiokpi::cli
