@@ -468,7 +468,7 @@ indicator_report indicator_report_of(const programme& prog, const pillar& pl, co
   eo.series_period = s.series_period;
   eo.fy_first_month = s.fy_first_month;
   eo.stale_after_periods = prog.stale_after_periods;
-  eo.status_method = s.status_method.value_or(status_method::plan);
+  eo.status_method = s.status_method.value_or(prog.status_method);
   ir.progress = evaluate_indicator(ind, ir.series, prog.thresholds_for(ind), eo, members);
   ir.forecast = make_forecast(ind, ir.progress, ir.series, prog, s);
   for (const auto& tp : detail::trajectory_points(ind, prog.start)) ir.trajectory.push_back({tp.when, tp.value});

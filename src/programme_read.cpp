@@ -377,7 +377,7 @@ class structure_reader {
     programme p;
     object_reader o(diags, j, "",
                     {"format", "id", "name", "description", "tags", "period", "thresholds", "parties", "funding",
-                     "dimensions", "pillars", "rollup", "stale_after_periods"});
+                     "dimensions", "pillars", "rollup", "stale_after_periods", "status_method"});
     if (!o.ok()) {
       diags.shadows.back() = "";  // nothing was read: no rule can be checked
       return p;
@@ -405,6 +405,8 @@ class structure_reader {
     constexpr std::array all_rollups{rollup_method::weighted, rollup_method::worst,
                                      rollup_method::eu_performance_framework};
     if (auto m = o.enumerated("rollup", false, all_rollups)) p.rollup = *m;
+    constexpr std::array all_status_methods{status_method::plan, status_method::growth_ratio};
+    if (auto m = o.enumerated("status_method", false, all_status_methods)) p.status_method = *m;
     if (auto n = o.number("stale_after_periods", false)) {
       if (*n >= 0 && *n <= 1000 && std::floor(*n) == *n)
         p.stale_after_periods = static_cast<int>(*n);

@@ -232,6 +232,7 @@ std::string write_programme(const programme& p) {
   if (p.thresholds != thresholds{}) o["thresholds"] = thresholds_json(p.thresholds);
   if (p.rollup != rollup_method::weighted) o["rollup"] = std::string(to_string(p.rollup));
   if (p.stale_after_periods != 2) o["stale_after_periods"] = p.stale_after_periods;
+  if (p.status_method != status_method::plan) o["status_method"] = std::string(to_string(p.status_method));
   if (!p.parties.empty()) {
     json ps = json::array();
     for (const auto& pa : p.parties) {

@@ -281,3 +281,21 @@ TEST(Evaluate, ActualStatusIsTheWeakestBehindTheActual) {
   const auto late = evaluate_programme(small_programme(space_rule::sum), s, {.as_of = d("2021-12-31")});
   EXPECT_TRUE(find(late, "count").progress.stale);
 }
+
+TEST(Evaluate, TheProgrammesStatusMethodAppliesUnlessTheSettingsOverrideIt) {
+  programme p = small_programme(space_rule::sum);
+  p.status_method = status_method::growth_ratio;
+  p.pillars[0].goals[0].results[0].indicators[0].baseline = baseline{d("2021-01-01"), 10, "start"};
+  const measurement_store s = small_store();
+  // count: baseline 10 on 2021-01-01, target 100 on 2021-12-31 (364 days = 0.996578 years); actual 30,
+  // the running total at the Q2 end 2021-06-30 (180 days = 0.492813 years). Observed CAGR
+  // 3^(1/0.492813) - 1 = 8.2934; required 10^(1/0.996578) - 1 = 9.0793; ratio 0.9134: at least 0.6
+  // and below 0.95 -> progress_needs_acceleration.
+  const auto r = evaluate_programme(p, s, {.as_of = d("2021-07-01")});
+  const auto& c = find(r, "count");
+  ASSERT_TRUE(c.progress.progress_label);
+  EXPECT_EQ(*c.progress.progress_label, progress_label::progress_needs_acceleration);
+  // --status-method plan (evaluation_settings) overrides the programme: no Open SDG label.
+  const auto plan = evaluate_programme(p, s, {.as_of = d("2021-07-01"), .status_method = status_method::plan});
+  EXPECT_FALSE(find(plan, "count").progress.progress_label);
+}

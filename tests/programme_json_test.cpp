@@ -506,3 +506,15 @@ TEST(ProgrammeJson, RollupAndStaleAfterPeriodsRoundTrip) {
   j["rollup"] = "average";
   EXPECT_TRUE(has(errors_of(j), "/rollup", "average"));
 }
+
+TEST(ProgrammeJson, StatusMethodRoundTrip) {
+  json j = minimal();
+  EXPECT_EQ(read_programme(j.dump()).status_method, status_method::plan);  // the default, not written
+  EXPECT_EQ(write_programme(read_programme(j.dump())).find("status_method"), std::string::npos);
+  j["status_method"] = "growth_ratio";
+  const programme p = read_programme(j.dump());
+  EXPECT_EQ(p.status_method, status_method::growth_ratio);
+  EXPECT_EQ(read_programme(write_programme(p)), p);
+  j["status_method"] = "growth";
+  EXPECT_TRUE(has(errors_of(j), "/status_method", "growth"));
+}

@@ -111,6 +111,14 @@ constexpr std::string_view to_string(rollup_method m) noexcept {
   return names[static_cast<std::size_t>(m)];
 }
 
+/// How an indicator's status is decided: `plan` (against the planned trajectory, the default) or
+/// `growth_ratio` (Open SDG and the UN SDG progress chart: observed vs required compound annual growth).
+enum class status_method : std::uint8_t { plan, growth_ratio };
+
+constexpr std::string_view to_string(status_method m) noexcept {
+  return m == status_method::plan ? "plan" : "growth_ratio";
+}
+
 /// A whole programme definition.
 struct programme {
   std::string id;
@@ -130,6 +138,8 @@ struct programme {
   rollup_method rollup = rollup_method::weighted;  ///< how nodes combine their children ("rollup")
   /// An actual older than this many periods of its series before the as-of date is stale.
   int stale_after_periods = 2;
+  /// How indicators' statuses are decided ("status_method"); evaluation_settings::status_method overrides it.
+  regiokpi::status_method status_method = regiokpi::status_method::plan;
 
   /// The indicator with this id, or nullptr. Linear in the number of indicators; for many lookups
   /// build indicator_index() once.

@@ -121,14 +121,6 @@ struct milestone_progress {
   std::optional<date> due;
 };
 
-/// How an indicator's status is decided: `plan` (against the planned trajectory, the default) or
-/// `growth_ratio` (Open SDG and the UN SDG progress chart: observed vs required compound annual growth).
-enum class status_method : std::uint8_t { plan, growth_ratio };
-
-constexpr std::string_view to_string(status_method m) noexcept {
-  return m == status_method::plan ? "plan" : "growth_ratio";
-}
-
 /// The Open SDG progress label of the growth_ratio method.
 enum class progress_label : std::uint8_t {
   target_achieved,
