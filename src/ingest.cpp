@@ -538,11 +538,10 @@ class part_parser {
     if (!parse_value(value_text, value)) {
       is_text = checker_ != nullptr && !value_text.empty() && checker_->text_indicator(indicator) != nullptr;
       if (!is_text)
-        field_error(at(role::value),
-                    value_text.empty() ? "the value is empty"
-                    : checker_ != nullptr
-                        ? value_problem(value_text) + " (only a text indicator's value may be text)"
-                        : value_problem(value_text));
+        field_error(at(role::value), value_text.empty() ? "the value is empty"
+                                     : checker_ != nullptr
+                                         ? value_problem(value_text) + " (only a text indicator's value may be text)"
+                                         : value_problem(value_text));
     }
     measurement_status status = measurement_status::unspecified;
     if (batch_.has_status) {

@@ -23,17 +23,6 @@ struct options {
   double threshold = 0;
 };
 
-std::optional<date> date_option(const std::string& text, const char* option) {
-  if (text.empty()) return std::nullopt;
-  if (auto d = try_parse_date(text)) return d;
-  try {
-    (void)parse_date(text);
-  } catch (const error& e) {
-    throw usage_error(std::string(option) + ": " + e.what());
-  }
-  throw usage_error(std::string(option) + ": " + quote(text) + " is not a date");
-}
-
 /// A sum past the largest double is +-inf, which no reader of the output accepts (nor this tool as
 /// input): an error naming each group, exit 1, and nothing written.
 void check_finite(const aggregate_result& r) {
@@ -52,14 +41,7 @@ void check_finite(const aggregate_result& r) {
 }
 
 int run(const options& o) {
-  query q;
-  try {
-    q.period = parse_period_type(o.period);
-    q.time = parse_time_rule(o.time);
-    q.space = parse_space_rule(o.space);
-  } catch (const error& e) {
-    throw usage_error(e.what());
-  }
+  query q = query_rules(o.period, o.time, o.space);
   if (o.fy_first_month < 1 || o.fy_first_month > 12) throw usage_error("--fy-start must be a month 1..12");
   q.fy_first_month = o.fy_first_month;
   q.from = date_option(o.from, "--from");

@@ -5,6 +5,9 @@
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <functional>
+#include <optional>
+#include <regiokpi/aggregate.hpp>
+#include <regiokpi/calendar.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +55,14 @@ void write_stdout(std::string_view contents);
 /// Splits a comma-separated list written in CSV quoting (--by, --indicator): a,"b,c" -> {a, b,c};
 /// usage_error naming `option` for an unclosed quote, text after a closing quote or an empty name.
 std::vector<std::string> split_list(const std::string& text, const char* option);
+
+/// An optional date option (--from, --as-recorded-on ...): nullopt when empty; usage_error naming the
+/// option and the reason when it is not a date.
+std::optional<regiokpi::date> date_option(const std::string& text, const char* option);
+
+/// A query with its period type and time and space rules parsed from their option texts; usage_error
+/// (exit 2) for an unknown name.
+regiokpi::query query_rules(const std::string& period, const std::string& time, const std::string& space);
 
 /// Reads a whole regular file; throws regiokpi::error(io_error) naming the file and the reason.
 std::string read_file(const std::string& path);

@@ -97,23 +97,12 @@ int run(const options& o) {
     throw usage_error("--method " + quote(o.method) +
                       ": not auto, naive, drift, linear, log_linear, ses, damped or theta");
   if (!(o.level > 0 && o.level < 1)) throw usage_error("--level must be between 0 and 1");
-  query q;
-  try {
-    q.period = parse_period_type(o.period);
-    q.time = parse_time_rule(o.time);
-    q.space = parse_space_rule(o.space);
-  } catch (const error& e) {
-    throw usage_error(e.what());
-  }
+  query q = query_rules(o.period, o.time, o.space);
   if (q.space == space_rule::weighted_avg || q.space == space_rule::coverage)
     throw usage_error("--space " + o.space + ": use `aggregate` for weighted averages and coverage");
   if (!o.by.empty()) q.group_by = split_list(o.by, "--by");
   if (!o.indicators.empty()) q.indicators = split_list(o.indicators, "--indicator");
-  if (!o.as_recorded_on.empty()) {
-    const auto d = try_parse_date(o.as_recorded_on);
-    if (!d) throw usage_error("--as-recorded-on: " + quote(o.as_recorded_on) + " is not a date");
-    q.as_recorded_on = d;
-  }
+  q.as_recorded_on = date_option(o.as_recorded_on, "--as-recorded-on");
   q.cumulative = o.cumulative;
   std::optional<programme> prog;
   if (!o.programme.empty()) prog = read_programme(read_file(o.programme), o.programme);

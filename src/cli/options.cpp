@@ -3,6 +3,8 @@
 #include <vector>
 
 #include "command.hpp"
+#include "regiokpi/aggregate.hpp"
+#include "regiokpi/calendar.hpp"
 #include "regiokpi/error.hpp"
 
 namespace regiokpi::cli {
@@ -39,6 +41,29 @@ std::vector<std::string> split_list(const std::string& text, const char* option)
   for (const auto& s : out)
     if (s.empty()) throw usage_error(std::string(option) + " " + quote(text) + ": an empty name in the list");
   return out;
+}
+
+std::optional<date> date_option(const std::string& text, const char* option) {
+  if (text.empty()) return std::nullopt;
+  if (auto d = try_parse_date(text)) return d;
+  try {
+    (void)parse_date(text);
+  } catch (const error& e) {
+    throw usage_error(std::string(option) + ": " + e.what());
+  }
+  throw usage_error(std::string(option) + ": " + quote(text) + " is not a date");
+}
+
+query query_rules(const std::string& period, const std::string& time, const std::string& space) {
+  query q;
+  try {
+    q.period = parse_period_type(period);
+    q.time = parse_time_rule(time);
+    q.space = parse_space_rule(space);
+  } catch (const error& e) {
+    throw usage_error(e.what());
+  }
+  return q;
 }
 
 }  // namespace regiokpi::cli
