@@ -363,12 +363,11 @@ void carry_forward(const std::vector<partition>& per_series, const measurement_s
 
 }  // namespace
 
-aggregate_result aggregate(const measurement_store& st, const query& q, const programme* prog) {
-  if (q.fy_first_month < 1 || q.fy_first_month > 12)
-    throw error(errc::invalid_argument, "fy_first_month " + std::to_string(q.fy_first_month) + " is outside 1..12");
-  if ((q.space == space_rule::weighted_avg || q.space == space_rule::coverage) && prog == nullptr)
-    throw error(errc::invalid_argument,
-                "the space rule " + std::string(to_string(q.space)) + " needs a programme (members and attributes)");
+namespace {
+
+/// The engine: time rule, then a space rule that combines series (coverage and formulas, which
+/// combine members, are layered on it below).
+aggregate_result aggregate_series(const measurement_store& st, const query& q, const programme* prog) {
   aggregate_result out;
   out.group_by = q.group_by;
   out.period = q.period;
@@ -658,7 +657,7 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
   // ---- the space rule's member weights (weighted_avg, coverage) ------------------------------------------
   std::size_t space_dim = none;
   const dimension* space_def = nullptr;
-  if (q.space == space_rule::weighted_avg || q.space == space_rule::coverage) {
+  if (q.space == space_rule::weighted_avg) {
     if (!q.space_dimension.empty()) {
       const auto d = st.find_dimension(q.space_dimension);
       if (!d) throw error(errc::invalid_argument, quote(q.space_dimension) + " is not a dimension of the measurements");
@@ -673,12 +672,10 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
       space_dim = free[0];
     }
     space_def = prog->find_dimension(st.dimensions()[space_dim]);
-    if (q.space == space_rule::weighted_avg) {
-      if (q.weight_attribute.empty()) throw error(errc::invalid_argument, "weighted_avg needs a weight attribute");
-      if (space_def == nullptr)
-        throw error(errc::invalid_argument,
-                    quote(st.dimensions()[space_dim]) + " is not a dimension of the programme: no member attributes");
-    }
+    if (q.weight_attribute.empty()) throw error(errc::invalid_argument, "weighted_avg needs a weight attribute");
+    if (space_def == nullptr)
+      throw error(errc::invalid_argument,
+                  quote(st.dimensions()[space_dim]) + " is not a dimension of the programme: no member attributes");
   }
 
   // ---- compute ---------------------------------------------------------------------------------
@@ -743,8 +740,7 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
           gc.aux += w;
           break;
         }
-        case space_rule::coverage:
-          if (r >= q.coverage_threshold) gc.aux += 1;
+        case space_rule::coverage:  // (members, not series: coverage_of)
           break;
       }
     };
@@ -861,6 +857,369 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
     for (const entry& e : entries) emit(e.rank, e.offset, e.value);
   }
   return out;
+}
+
+}  // namespace
+
+namespace {
+
+/// The programme dimension a coverage query over `column` counts, and the level whose members it
+/// expects (see query::coverage_level).
+std::pair<const dimension*, std::string_view> coverage_dimension(const programme& prog, std::string_view column,
+                                                                 std::string_view level) {
+  const dimension* dim = prog.find_dimension(column);
+  std::string_view at = level;
+  if (dim == nullptr) {
+    // The measurements may name the column after a level (municipality) of a dimension (region).
+    for (const auto& d : prog.dimensions)
+      if (std::find(d.levels.begin(), d.levels.end(), column) != d.levels.end()) {
+        dim = &d;
+        if (at.empty()) at = column;
+        break;
+      }
+  }
+  if (dim != nullptr && at.empty() && !dim->levels.empty()) at = dim->levels.back();
+  return {dim, at};
+}
+
+}  // namespace
+
+std::optional<std::vector<const member*>> coverage_members(const programme& prog, std::string_view column,
+                                                           std::string_view level) {
+  const auto [dim, at] = coverage_dimension(prog, column, level);
+  if (dim == nullptr) return std::nullopt;
+  return dim->members_at_level(at);
+}
+
+namespace {
+
+/// The store dimension whose members a coverage query counts: space_dimension, else the only
+/// dimension group_by does not name.
+std::string member_column(const measurement_store& st, const query& q) {
+  if (!q.space_dimension.empty()) {
+    if (!st.find_dimension(q.space_dimension))
+      throw error(errc::invalid_argument, quote(q.space_dimension) + " is not a dimension of the measurements");
+    return q.space_dimension;
+  }
+  std::vector<std::string> free;
+  for (const auto& d : st.dimensions())
+    if (std::find(q.group_by.begin(), q.group_by.end(), d) == q.group_by.end()) free.push_back(d);
+  if (free.size() != 1)
+    throw error(errc::invalid_argument, "the space rule " + std::string(to_string(q.space)) +
+                                            " needs the dimension it combines: name it (space_dimension)");
+  return free.front();
+}
+
+/// Rows [b, e) of r that share an output group: same indicator and first `keep` group-by values.
+/// Returns e for the block starting at b (the rows are sorted, so a group's rows are contiguous).
+std::size_t block_end(const aggregate_result& r, std::size_t b, std::size_t keep) {
+  std::size_t e = b + 1;
+  while (e < r.size() && r.group_of(e) == r.group_of(b)) ++e;  // same inner group
+  for (;;) {
+    if (e >= r.size() || r.indicator(e) != r.indicator(b)) return e;
+    for (std::size_t k = 0; k < keep; ++k)
+      if (r.group_value(e, k) != r.group_value(b, k)) return e;
+    const std::uint32_t g = r.group_of(e);
+    while (e < r.size() && r.group_of(e) == g) ++e;
+  }
+}
+
+/// Coverage: per member (its series summed), how many of the members expected have a value at the
+/// threshold, per output group and period. The members' values come from one series aggregation
+/// grouped by the member column as well; a walk over its (sorted) rows does the rest.
+aggregate_result coverage_of(const measurement_store& st, const query& q, const programme& prog) {
+  const std::string column = member_column(st, q);
+  const auto expected = coverage_members(prog, column, q.coverage_level);
+  if (q.coverage_share && !expected)
+    throw error(errc::invalid_argument, "a coverage share needs the members expected: " + quote(column) +
+                                            " is not a dimension (nor a level) of the programme");
+  query inner = q;
+  inner.space = space_rule::sum;
+  inner.group_by.push_back(column);
+  const aggregate_result in = aggregate_series(st, inner, &prog);
+  const std::size_t G = q.group_by.size();
+
+  // Group-by columns that map the members to an ancestor (province over municipality): a group
+  // expects only the members under its value.
+  const dimension* dim = coverage_dimension(prog, column, q.coverage_level).first;
+  std::vector<std::size_t> mapping;
+  if (dim != nullptr && column == dim->id)
+    for (std::size_t k = 0; k < G; ++k)
+      if (!st.find_dimension(q.group_by[k]) &&
+          std::find(dim->levels.begin(), dim->levels.end(), q.group_by[k]) != dim->levels.end())
+        mapping.push_back(k);
+  std::unordered_map<std::string_view, const member*> by_id;
+  if (dim != nullptr)
+    for (const auto& m : dim->members) by_id.emplace(m.id, &m);
+  auto ancestor = [&](const member* m, std::string_view level) -> std::string_view {
+    for (std::size_t steps = 0; m && steps <= by_id.size(); ++steps) {
+      if (m->level == level) return m->id;
+      const auto it = m->parent.empty() ? by_id.end() : by_id.find(m->parent);
+      m = it == by_id.end() ? nullptr : it->second;
+    }
+    return {};
+  };
+  // Each expected member: its place in its group's list, and that group's key (the mapped values).
+  std::unordered_map<std::string, std::vector<std::uint32_t>> expected_by_key;         // key -> member indices
+  std::unordered_map<std::string_view, std::pair<std::uint32_t, std::uint32_t>> slot;  // id -> (index, place)
+  std::vector<std::string> key_of;
+  if (expected) {
+    for (std::uint32_t i = 0; i < expected->size(); ++i) {
+      const member* m = (*expected)[i];
+      std::string key;
+      for (std::size_t k : mapping) (key += ancestor(m, q.group_by[k])) += '\x1f';
+      auto& list = expected_by_key[key];
+      slot.emplace(m->id, std::pair{i, static_cast<std::uint32_t>(list.size())});
+      list.push_back(i);
+      key_of.push_back(std::move(key));
+    }
+  }
+  // A member's value stays until it reports again when it is a stock: `last` carries it already,
+  // and a running total (cumulative) is one.
+  const bool carry = q.time == time_rule::last || q.cumulative;
+
+  aggregate_result out;
+  out.group_by = q.group_by;
+  out.period = q.period;
+  out.fy_first_month = q.fy_first_month;
+  std::vector<std::int32_t> periods;
+  std::vector<std::uint32_t> met, reporting;
+  for (std::size_t b = 0; b < in.size();) {
+    const std::size_t e = block_end(in, b, G);
+    periods.clear();
+    for (std::size_t r = b; r < e; ++r) periods.push_back(in.period_index(r));
+    std::sort(periods.begin(), periods.end());
+    periods.erase(std::unique(periods.begin(), periods.end()), periods.end());
+    met.assign(periods.size(), 0);
+    reporting.assign(periods.size(), 0);
+    std::string key;
+    for (std::size_t k : mapping) (key += in.group_value(b, k)) += '\x1f';
+    static const std::vector<std::uint32_t> nobody;
+    const auto ek = expected_by_key.find(key);
+    const std::vector<std::uint32_t>& wanted = ek == expected_by_key.end() ? nobody : ek->second;
+    std::vector<aggregate_result::member_reading> readings;
+    readings.reserve(wanted.size());
+    for (std::uint32_t i : wanted) readings.push_back({(*expected)[i]->id, std::nullopt});
+    for (std::size_t mb = b; mb < e;) {
+      std::size_t me = mb + 1;
+      while (me < e && in.group_of(me) == in.group_of(mb)) ++me;
+      const std::string_view id = in.group_value(mb, G);
+      std::optional<double>* reading = nullptr;
+      if (expected) {
+        const auto it = slot.find(id);
+        if (it == slot.end() || key_of[it->second.first] != key) {
+          mb = me;
+          continue;  // not a member this group expects (a total row's "", a member outside it)
+        }
+        reading = &readings[it->second.second].value;
+      }
+      std::optional<double> cur;
+      std::size_t r = mb;
+      for (std::size_t pi = 0; pi < periods.size(); ++pi) {
+        if (r < me && in.period_index(r) == periods[pi])
+          cur = in.value(r++);
+        else if (!carry)
+          cur.reset();
+        if (!cur) continue;
+        ++reporting[pi];
+        if (*cur >= q.coverage_threshold) ++met[pi];
+      }
+      if (reading) *reading = cur;
+      mb = me;
+    }
+    std::vector<std::string> k{std::string(in.indicator(b))};
+    for (std::size_t j = 0; j < G; ++j) k.emplace_back(in.group_value(b, j));
+    const std::uint32_t g = out.add_group(std::move(k));
+    const auto n = static_cast<std::uint32_t>(wanted.size());
+    for (std::size_t pi = 0; pi < periods.size(); ++pi) {
+      const double v = q.coverage_share && n > 0 ? static_cast<double>(met[pi]) / n : met[pi];
+      out.add_row(g, periods[pi], v);
+      out.add_coverage(n, reporting[pi]);
+    }
+    if (expected) out.set_member_values(g, std::move(readings));
+    b = e;
+  }
+  return out;
+}
+
+/// Formulas: every part aggregated per member (one series aggregation grouped by the member
+/// dimensions too), then per member and period the formula where every part has a value, then the
+/// members combined by the space rule. Hash look-ups per row and a sort of each group's cells.
+aggregate_result formulas_of(const measurement_store& st, const query& q, const programme* prog) {
+  if (q.space == space_rule::coverage)
+    throw error(errc::invalid_argument, "a formula's members cannot be combined by coverage");
+  std::vector<std::string> parts;
+  for (const auto& f : q.formulas) {
+    if (f.id.empty()) throw error(errc::invalid_argument, "a formula needs an id");
+    if (f.numerator.empty()) throw error(errc::invalid_argument, "formula " + quote(f.id) + " has no numerator");
+    parts.insert(parts.end(), f.numerator.begin(), f.numerator.end());
+    parts.insert(parts.end(), f.denominator.begin(), f.denominator.end());
+  }
+  std::sort(parts.begin(), parts.end());
+  parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
+  const std::vector<std::string>& members = q.member_dimensions;
+  query inner = q;
+  inner.formulas.clear();
+  inner.indicators = parts;
+  inner.space = space_rule::sum;
+  inner.cumulative = false;
+  inner.group_by.insert(inner.group_by.end(), members.begin(), members.end());
+  const aggregate_result in = aggregate_series(st, inner, prog);
+  const std::size_t G = q.group_by.size();
+
+  // Each part's uses: (formula, in the numerator, in the denominator).
+  struct use {
+    std::uint32_t formula;
+    bool num, den;
+  };
+  std::unordered_map<std::string_view, std::vector<use>> uses;
+  std::vector<std::uint32_t> part_count(q.formulas.size());
+  for (std::uint32_t f = 0; f < q.formulas.size(); ++f) {
+    const auto& fs = q.formulas[f];
+    std::vector<std::string> own = fs.numerator;
+    own.insert(own.end(), fs.denominator.begin(), fs.denominator.end());
+    std::sort(own.begin(), own.end());
+    own.erase(std::unique(own.begin(), own.end()), own.end());
+    part_count[f] = static_cast<std::uint32_t>(own.size());
+    for (const auto& id : own) {
+      const auto in_list = [&](const std::vector<std::string>& v) {
+        return std::find(v.begin(), v.end(), id) != v.end();
+      };
+      uses[std::string_view(*std::lower_bound(parts.begin(), parts.end(), id))].push_back(
+          {f, in_list(fs.numerator), in_list(fs.denominator)});
+    }
+  }
+  struct fcell {
+    std::int32_t period;
+    std::uint32_t member;
+    double num = 0, den = 0;
+    std::uint32_t seen = 0;
+  };
+  struct fgroup {
+    std::uint32_t formula;
+    std::vector<std::string> values;  // the group-by values
+    std::vector<fcell> cells;
+    std::unordered_map<std::uint64_t, std::uint32_t> at;  // (period, member) -> cell
+  };
+  std::vector<fgroup> groups;
+  std::unordered_map<std::string, std::uint32_t> group_at;   // formula and group-by values -> group
+  std::unordered_map<std::string, std::uint32_t> member_at;  // member key -> id
+  std::vector<std::string> member_names;
+  std::string gkey, mkey;
+  for (std::size_t r = 0; r < in.size(); ++r) {
+    const auto u = uses.find(in.indicator(r));
+    if (u == uses.end()) continue;
+    mkey.clear();
+    for (std::size_t k = 0; k < members.size(); ++k) (mkey += k ? "/" : "") += in.group_value(r, G + k);
+    const auto [mit, mfresh] = member_at.try_emplace(mkey, static_cast<std::uint32_t>(member_names.size()));
+    if (mfresh) member_names.push_back(mkey);
+    for (const use& x : u->second) {
+      gkey.assign(std::to_string(x.formula));
+      for (std::size_t k = 0; k < G; ++k) (gkey += '\x1f') += in.group_value(r, k);
+      const auto [git, gfresh] = group_at.try_emplace(gkey, static_cast<std::uint32_t>(groups.size()));
+      if (gfresh) {
+        fgroup fg{x.formula, {}, {}, {}};
+        for (std::size_t k = 0; k < G; ++k) fg.values.emplace_back(in.group_value(r, k));
+        groups.push_back(std::move(fg));
+      }
+      fgroup& fg = groups[git->second];
+      const std::uint64_t ck = (std::uint64_t{static_cast<std::uint32_t>(in.period_index(r))} << 32) | mit->second;
+      const auto [cit, cfresh] = fg.at.try_emplace(ck, static_cast<std::uint32_t>(fg.cells.size()));
+      if (cfresh) fg.cells.push_back({in.period_index(r), mit->second});
+      fcell& c = fg.cells[cit->second];
+      ++c.seen;
+      if (x.num) c.num += in.value(r);
+      if (x.den) c.den += in.value(r);
+    }
+  }
+  std::vector<std::uint32_t> order(groups.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const auto& ia = q.formulas[groups[a].formula].id;
+    const auto& ib = q.formulas[groups[b].formula].id;
+    if (ia != ib) return ia < ib;
+    return groups[a].values < groups[b].values;
+  });
+  aggregate_result out;
+  out.group_by = q.group_by;
+  out.period = q.period;
+  out.fy_first_month = q.fy_first_month;
+  for (const std::uint32_t gi : order) {
+    fgroup& fg = groups[gi];
+    const formula_spec& f = q.formulas[fg.formula];
+    std::vector<std::string> k{f.id};
+    k.insert(k.end(), fg.values.begin(), fg.values.end());
+    const std::uint32_t g = out.add_group(std::move(k));
+    std::sort(fg.cells.begin(), fg.cells.end(), [&](const fcell& a, const fcell& b) {
+      return a.period != b.period ? a.period < b.period : member_names[a.member] < member_names[b.member];
+    });
+    const bool ratio = !f.denominator.empty();
+    std::vector<std::string> incomplete;
+    compensated running;
+    for (std::size_t b = 0; b < fg.cells.size();) {
+      std::size_t e = b;
+      compensated num, den, acc;
+      double lo = 0, hi = 0;
+      std::size_t n = 0;
+      incomplete.clear();
+      for (; e < fg.cells.size() && fg.cells[e].period == fg.cells[b].period; ++e) {
+        const fcell& c = fg.cells[e];
+        if (c.seen < part_count[fg.formula]) {
+          incomplete.push_back(member_names[c.member]);
+          continue;
+        }
+        if (ratio && c.den == 0) continue;  // no value for this member (not a missing part)
+        const double v = ratio ? c.num / c.den * f.factor : c.num * f.factor;
+        num.add(c.num);
+        den.add(c.den);
+        acc.add(v);
+        lo = n == 0 ? v : std::min(lo, v);
+        hi = n == 0 ? v : std::max(hi, v);
+        ++n;
+      }
+      const std::int32_t period = fg.cells[b].period;
+      b = e;
+      if (n == 0) continue;
+      double value = 0;
+      switch (q.space) {
+        case space_rule::avg:
+          value = acc.value() / static_cast<double>(n);
+          break;
+        case space_rule::min:
+          value = lo;
+          break;
+        case space_rule::max:
+          value = hi;
+          break;
+        case space_rule::count:
+          value = static_cast<double>(n);
+          break;
+        default:  // sum, weighted_avg: the ratio of the members' summed parts
+          value = ratio ? num.value() / den.value() * f.factor : num.value() * f.factor;
+          break;
+      }
+      if (q.cumulative) {
+        running.add(value);
+        value = running.value();
+      }
+      out.add_row(g, period, value);
+    }
+    out.set_incomplete_members(g, std::move(incomplete));
+  }
+  return out;
+}
+
+}  // namespace
+
+aggregate_result aggregate(const measurement_store& st, const query& q, const programme* prog) {
+  if (q.fy_first_month < 1 || q.fy_first_month > 12)
+    throw error(errc::invalid_argument, "fy_first_month " + std::to_string(q.fy_first_month) + " is outside 1..12");
+  if ((q.space == space_rule::weighted_avg || q.space == space_rule::coverage) && prog == nullptr)
+    throw error(errc::invalid_argument,
+                "the space rule " + std::string(to_string(q.space)) + " needs a programme (members and attributes)");
+  if (!q.formulas.empty()) return formulas_of(st, q, prog);
+  if (q.space == space_rule::coverage) return coverage_of(st, q, *prog);
+  return aggregate_series(st, q, prog);
 }
 
 namespace {

@@ -58,42 +58,6 @@ struct rule_key {
   }
 };
 
-/// Per-member values over periods (group_by one or two columns), carried forward: a member's value in
-/// a period is its latest value in that period or before. Returns, per period in order, the values.
-struct member_series {
-  std::vector<std::string> members;                        // key strings (joined with '\x1f' for two columns)
-  std::vector<std::int32_t> periods;                       // sorted period indices
-  std::vector<std::vector<std::optional<double>>> values;  // [period][member], carried forward
-};
-
-member_series carried_forward(const aggregate_result& r, const std::string& indicator_id, std::size_t key_columns) {
-  member_series ms;
-  std::map<std::string, std::map<std::int32_t, double>> by_member;
-  std::vector<std::int32_t> periods;
-  for (std::size_t i = 0; i < r.size(); ++i) {
-    if (r.indicator(i) != indicator_id) continue;
-    std::string key(r.group_value(i, 0));
-    for (std::size_t k = 1; k < key_columns; ++k) key += '\x1f' + std::string(r.group_value(i, k));
-    by_member[key][r.period_index(i)] = r.value(i);
-    periods.push_back(r.period_index(i));
-  }
-  std::sort(periods.begin(), periods.end());
-  periods.erase(std::unique(periods.begin(), periods.end()), periods.end());
-  ms.periods = periods;
-  for (const auto& [m, _] : by_member) ms.members.push_back(m);
-  ms.values.assign(periods.size(), std::vector<std::optional<double>>(ms.members.size()));
-  for (std::size_t mi = 0; mi < ms.members.size(); ++mi) {
-    const auto& vals = by_member[ms.members[mi]];
-    std::optional<double> cur;
-    auto it = vals.begin();
-    for (std::size_t pi = 0; pi < periods.size(); ++pi) {
-      while (it != vals.end() && it->first <= periods[pi]) cur = (it++)->second;
-      ms.values[pi][mi] = cur;
-    }
-  }
-  return ms;
-}
-
 // Issue 11: the forecaster (indicator_forecast.hpp); the lead ports this call onto the typed evaluation.
 forecast_summary make_forecast(const indicator& ind, const indicator_progress& p,
                                const std::vector<series_point>& series, const programme& prog,
@@ -110,11 +74,18 @@ forecast_summary make_forecast(const indicator& ind, const indicator_progress& p
   return forecast_indicator(ind, p, series, fs);
 }
 
+/// What the aggregation gives a coverage or derived indicator: its series rows, and its members'
+/// latest values (coverage) or the members left out (derived).
+struct member_part {
+  std::vector<std::pair<std::int32_t, double>> rows;
+  std::vector<member_value> members;
+  std::vector<std::string> incomplete;
+};
+
 /// Everything the per-indicator step reads: the aggregated rows of every rule set, computed once.
 struct planned_results {
   series_map plain;
-  using shared_key = std::tuple<time_rule, bool, std::vector<std::string>>;
-  std::map<shared_key, aggregate_result> shared;
+  std::unordered_map<std::string, member_part> by_member;  // coverage and derived indicators
 };
 
 query base_query(const evaluation_settings& s) {
@@ -159,186 +130,112 @@ std::vector<std::string> formula_columns(const measurement_store& store, const i
   return cols;
 }
 
-/// Coverage and derived indicators need per-member rows (space rule sum, grouped by member columns).
-/// They share one aggregate per (time rule, cumulative, group-by columns), whose rows name their
-/// indicator: one scan of the store per rule set instead of one per indicator (with 200 coverage
-/// indicators over 10 M rows, that was 95 % of the evaluation).
-std::map<planned_results::shared_key, aggregate_result> shared_member_rows(const programme& prog,
-                                                                           const measurement_store& store,
-                                                                           const evaluation_settings& s) {
-  std::map<planned_results::shared_key, std::vector<std::string>> shared_ids;
+/// Coverage indicators: one coverage query per rule set (an indicator's group is its only one), so
+/// 200 coverage indicators over 10 M rows cost one scan, not 200.
+void coverage_parts(planned_results& plan, const programme& prog, const measurement_store& store,
+                    const evaluation_settings& s) {
+  using key = std::tuple<time_rule, bool, std::string, double, std::string, bool>;
+  std::map<key, std::vector<std::string>> groups;
   for (const indicator* i : prog.all_indicators()) {
-    if (i->space_rule == space_rule::coverage && i->coverage) {
-      const auto col = column_for(store, i->coverage->dimension, i->coverage->level);
-      if (col && prog.find_dimension(i->coverage->dimension))
-        shared_ids[{i->time_rule, i->cumulative, {*col}}].push_back(i->id);
-    } else if (i->formula) {
-      auto& ids = shared_ids[{i->time_rule, false, formula_columns(store, *i)}];
-      ids.insert(ids.end(), i->formula->numerator.begin(), i->formula->numerator.end());
-      ids.insert(ids.end(), i->formula->denominator.begin(), i->formula->denominator.end());
-    }
+    if (i->space_rule != space_rule::coverage || !i->coverage) continue;
+    const auto col = column_for(store, i->coverage->dimension, i->coverage->level);
+    if (!col || !prog.find_dimension(i->coverage->dimension)) continue;
+    groups[{i->time_rule, i->cumulative, *col, i->coverage->threshold, i->coverage->level, i->coverage->share}]
+        .push_back(i->id);
+    // Before any report the members are all there, without values.
+    auto& part = plan.by_member[i->id];
+    if (const auto expected = coverage_members(prog, *col, i->coverage->level))
+      for (const member* m : *expected) part.members.push_back({m->id, std::nullopt});
   }
-  std::map<planned_results::shared_key, aggregate_result> shared;
-  for (auto& [key, ids] : shared_ids) {
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  for (auto& [k, ids] : groups) {
     query q = base_query(s);
     q.indicators = ids;
-    q.time = std::get<0>(key);
-    q.space = space_rule::sum;
-    q.cumulative = std::get<1>(key);
-    q.group_by = std::get<2>(key);
-    shared.emplace(key, aggregate(store, q, &prog));
+    q.time = std::get<0>(k);
+    q.cumulative = std::get<1>(k);
+    q.space = space_rule::coverage;
+    q.space_dimension = std::get<2>(k);
+    q.coverage_threshold = std::get<3>(k);
+    q.coverage_level = std::get<4>(k);
+    q.coverage_share = std::get<5>(k);
+    const aggregate_result r = aggregate(store, q, &prog);
+    std::vector<char> seen(r.group_count(), 0);
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      member_part& part = plan.by_member[std::string(r.indicator(i))];
+      part.rows.emplace_back(r.period_index(i), r.value(i));
+      if (seen[r.group_of(i)]++) continue;
+      part.members.clear();
+      for (const auto& m : r.member_values(r.group_of(i))) part.members.push_back({m.member, m.value});
+    }
   }
-  return shared;
 }
 
-/// Coverage: per member, carried forward; the series counts members at the threshold. Fills the
-/// members' latest values and, with two breakdowns, the member x member matrix.
-void coverage_series(indicator_report& ir, std::vector<member_value>& members, const indicator& ind,
-                     const programme& prog, const measurement_store& store, const evaluation_settings& s,
-                     const planned_results& plan) {
-  const dimension* dim = prog.find_dimension(ind.coverage->dimension);
-  const auto col = column_for(store, ind.coverage->dimension, ind.coverage->level);
-  if (!dim || !col) return;
-  const member_series ms = carried_forward(plan.shared.at({ind.time_rule, ind.cumulative, {*col}}), ind.id, 1);
-  const auto wanted = dim->members_at_level(ind.coverage->level);
-  for (std::size_t pi = 0; pi < ms.periods.size(); ++pi) {
-    std::size_t met = 0;
-    for (const member* m : wanted) {
-      const auto it = std::find(ms.members.begin(), ms.members.end(), m->id);
-      if (it == ms.members.end()) continue;
-      const auto& v = ms.values[pi][static_cast<std::size_t>(it - ms.members.begin())];
-      if (v && *v >= ind.coverage->threshold) ++met;
+/// Derived indicators: one formula query per rule set, members being the breakdown columns.
+void derived_parts(planned_results& plan, const programme& prog, const measurement_store& store,
+                   const evaluation_settings& s) {
+  using key = std::tuple<time_rule, space_rule, bool, std::vector<std::string>>;
+  std::map<key, std::vector<formula_spec>> groups;
+  for (const indicator* i : prog.all_indicators()) {
+    if (!i->formula || i->space_rule == space_rule::coverage) continue;
+    groups[{i->time_rule, i->space_rule, i->cumulative, formula_columns(store, *i)}].push_back(
+        {i->id, i->formula->numerator, i->formula->denominator, i->formula->factor});
+  }
+  for (auto& [k, formulas] : groups) {
+    query q = base_query(s);
+    q.time = std::get<0>(k);
+    q.space = std::get<1>(k);
+    q.cumulative = std::get<2>(k);
+    q.member_dimensions = std::get<3>(k);
+    q.formulas = std::move(formulas);
+    const aggregate_result r = aggregate(store, q, &prog);
+    std::vector<char> seen(r.group_count(), 0);
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      member_part& part = plan.by_member[std::string(r.indicator(i))];
+      part.rows.emplace_back(r.period_index(i), r.value(i));
+      if (!seen[r.group_of(i)]++) part.incomplete = r.incomplete_members(r.group_of(i));
     }
-    const double value = ind.coverage->share && !wanted.empty()
-                             ? static_cast<double>(met) / static_cast<double>(wanted.size())
-                             : static_cast<double>(met);
-    const date last = period::from_index(s.series_period, ms.periods[pi], s.fy_first_month).last_day();
-    ir.series.push_back({std::min(last, s.as_of), value});
   }
-  for (const member* m : wanted) {
-    const auto it = std::find(ms.members.begin(), ms.members.end(), m->id);
-    std::optional<double> v;
-    if (it != ms.members.end() && !ms.periods.empty())
-      v = ms.values.back()[static_cast<std::size_t>(it - ms.members.begin())];
-    members.push_back({m->id, v});
-  }
-  // A matrix when the indicator is broken down by a second dimension (municipality x sector).
-  if (ind.breakdowns.size() != 2) return;
+}
+
+/// Coverage by two breakdowns (municipality x sector): a coverage query over the first, grouped by
+/// the second, gives each pair's latest value.
+std::optional<coverage_matrix> matrix_of(const indicator& ind, const programme& prog, const measurement_store& store,
+                                         const evaluation_settings& s) {
+  if (ind.breakdowns.size() != 2) return std::nullopt;
   const auto& b0 = ind.breakdowns[0];
   const auto& b1 = ind.breakdowns[1];
   const auto c0 = column_for(store, b0.dimension, b0.level);
   const auto c1 = column_for(store, b1.dimension, b1.level);
   const dimension* d0 = prog.find_dimension(b0.dimension);
   const dimension* d1 = prog.find_dimension(b1.dimension);
-  if (!c0 || !c1 || !d0 || !d1) return;
-  query mq = base_query(s);
-  mq.indicators = {ind.id};
-  mq.time = ind.time_rule;
-  mq.space = space_rule::sum;
-  mq.cumulative = ind.cumulative;
-  mq.group_by = {*c0, *c1};
-  const member_series mm = carried_forward(aggregate(store, mq, &prog), ind.id, 2);
+  if (!c0 || !c1 || !d0 || !d1) return std::nullopt;
+  query q = base_query(s);
+  q.indicators = {ind.id};
+  q.time = ind.time_rule;
+  q.cumulative = ind.cumulative;
+  q.space = space_rule::coverage;
+  q.group_by = {*c1};
+  q.space_dimension = *c0;
+  q.coverage_level = b0.level;
+  q.coverage_threshold = ind.coverage->threshold;
+  const aggregate_result r = aggregate(store, q, &prog);
   coverage_matrix cm;
   cm.row_dimension = b0.dimension;
   cm.column_dimension = b1.dimension;
   cm.threshold = ind.coverage->threshold;
-  for (const member* m : d0->members_at_level(b0.level)) cm.rows.push_back(m->id);
+  if (const auto rows = coverage_members(prog, *c0, b0.level))
+    for (const member* m : *rows) cm.rows.push_back(m->id);
   for (const member* m : d1->members_at_level(b1.level)) cm.columns.push_back(m->id);
-  for (const auto& row : cm.rows)
-    for (const auto& colm : cm.columns) {
-      const auto it = std::find(mm.members.begin(), mm.members.end(), row + '\x1f' + colm);
-      std::optional<double> v;
-      if (it != mm.members.end() && !mm.periods.empty())
-        v = mm.values.back()[static_cast<std::size_t>(it - mm.members.begin())];
-      cm.cells.push_back(v);
-    }
-  ir.matrix = std::move(cm);
-}
-
-/// Derived: the formula per period and member on the aggregated inputs, then combined. A member
-/// counts in a period only where every part of the formula has a value (rule 7); the others are
-/// listed in incomplete_members.
-void derived_series(indicator_report& ir, const indicator& ind, const measurement_store& store,
-                    const evaluation_settings& s, const planned_results& plan) {
-  const auto& f = *ind.formula;
-  const std::vector<std::string> cols = formula_columns(store, ind);
-  const aggregate_result& ar = plan.shared.at({ind.time_rule, false, cols});
-  std::vector<std::string> parts = f.numerator;
-  parts.insert(parts.end(), f.denominator.begin(), f.denominator.end());
-  std::sort(parts.begin(), parts.end());
-  parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
-  const auto part_index = [&](std::string_view id) -> std::optional<std::size_t> {
-    const auto it = std::lower_bound(parts.begin(), parts.end(), id);
-    if (it == parts.end() || *it != id) return std::nullopt;
-    return static_cast<std::size_t>(it - parts.begin());
-  };
-  const auto in = [](const std::vector<std::string>& v, std::string_view id) {
-    return std::find(v.begin(), v.end(), id) != v.end();
-  };
-  struct cell {
-    double num = 0, den = 0;
-    std::vector<char> seen;
-  };
-  // (period, member key) -> numerator, denominator and which parts were present
-  std::map<std::int32_t, std::map<std::string, cell>> cells;
-  for (std::size_t i = 0; i < ar.size(); ++i) {
-    const auto pi = part_index(ar.indicator(i));
-    if (!pi) continue;  // another indicator's row in the shared result
-    std::string key;
-    for (std::size_t k = 0; k < cols.size(); ++k) key += std::string(k ? "/" : "") + std::string(ar.group_value(i, k));
-    auto& c = cells[ar.period_index(i)][key];
-    if (c.seen.empty()) c.seen.assign(parts.size(), 0);
-    c.seen[*pi] = 1;
-    if (in(f.numerator, ar.indicator(i))) c.num += ar.value(i);
-    if (in(f.denominator, ar.indicator(i))) c.den += ar.value(i);
+  std::unordered_map<std::string_view, std::uint32_t> group_of_column;
+  for (std::size_t i = 0; i < r.size(); ++i) group_of_column.emplace(r.group_value(i, 0), r.group_of(i));
+  cm.cells.assign(cm.rows.size() * cm.columns.size(), std::nullopt);
+  for (std::size_t c = 0; c < cm.columns.size(); ++c) {
+    const auto g = group_of_column.find(cm.columns[c]);
+    if (g == group_of_column.end()) continue;
+    const auto& readings = r.member_values(g->second);
+    for (std::size_t row = 0; row < cm.rows.size() && row < readings.size(); ++row)
+      cm.cells[row * cm.columns.size() + c] = readings[row].value;
   }
-  const bool ratio = !f.denominator.empty();
-  std::set<std::string> incomplete_latest;
-  double running = 0;
-  for (const auto& [pidx, by_member] : cells) {
-    double num = 0, den = 0, acc = 0, lo = 0, hi = 0;
-    std::size_t n = 0;
-    incomplete_latest.clear();
-    for (const auto& [key, c] : by_member) {
-      if (std::find(c.seen.begin(), c.seen.end(), 0) != c.seen.end()) {
-        incomplete_latest.insert(key);
-        continue;
-      }
-      if (ratio && c.den == 0) continue;
-      const double v = ratio ? c.num / c.den * f.factor : c.num * f.factor;
-      num += c.num;
-      den += c.den;
-      acc += v;
-      lo = n == 0 ? v : std::min(lo, v);
-      hi = n == 0 ? v : std::max(hi, v);
-      ++n;
-    }
-    if (n == 0) continue;
-    double value = 0;
-    switch (ind.space_rule) {
-      case space_rule::avg:
-        value = acc / static_cast<double>(n);
-        break;
-      case space_rule::min:
-        value = lo;
-        break;
-      case space_rule::max:
-        value = hi;
-        break;
-      case space_rule::count:
-        value = static_cast<double>(n);
-        break;
-      default:
-        value = ratio ? num / den * f.factor : num * f.factor;
-        break;
-    }
-    if (ind.cumulative) value = running += value;
-    const date last = period::from_index(s.series_period, pidx, s.fy_first_month).last_day();
-    ir.series.push_back({std::min(last, s.as_of), value});
-  }
-  ir.incomplete_members.assign(incomplete_latest.begin(), incomplete_latest.end());
+  return cm;
 }
 
 /// The targets and milestones after the baseline, met or not once due, judged on the measured value
@@ -454,12 +351,15 @@ indicator_report indicator_report_of(const programme& prog, const pillar& pl, co
   ir.goal = g.id;
   ir.result = r.id;
   std::vector<member_value> members;
-  if (ind.space_rule == space_rule::coverage && ind.coverage)
-    coverage_series(ir, members, ind, prog, store, s, plan);
-  else if (ind.formula)
-    derived_series(ir, ind, store, s, plan);
-  else if (const auto it = plan.plain.find(ind.id); it != plan.plain.end())
-    ir.series = to_points(it->second, s.series_period, s.fy_first_month, s.as_of);
+  const bool by_member = (ind.space_rule == space_rule::coverage && ind.coverage) || ind.formula;
+  if (const auto it = plan.by_member.find(ind.id); by_member && it != plan.by_member.end()) {
+    ir.series = to_points(it->second.rows, s.series_period, s.fy_first_month, s.as_of);
+    members = it->second.members;
+    ir.incomplete_members = it->second.incomplete;
+    if (ind.space_rule == space_rule::coverage) ir.matrix = matrix_of(ind, prog, store, s);
+  } else if (const auto it2 = plan.plain.find(ind.id); !by_member && it2 != plan.plain.end()) {
+    ir.series = to_points(it2->second, s.series_period, s.fy_first_month, s.as_of);
+  }
 
   evaluation_options eo;
   eo.as_of = s.as_of;
@@ -492,11 +392,13 @@ programme_report evaluate_programme(const programme& prog, const measurement_sto
   rep.as_recorded_on = s.as_recorded_on;
   rep.trajectory = s.shape;
   rep.series_period = s.series_period;
+  rep.fy_first_month = s.fy_first_month;
   rep.rollup = prog.rollup;
 
   planned_results plan;
   plan.plain = plain_series(prog, store, s);
-  plan.shared = shared_member_rows(prog, store, s);
+  coverage_parts(plan, prog, store, s);
+  derived_parts(plan, prog, store, s);
 
   const std::size_t total = prog.all_indicators().size();
   for (const auto& pl : prog.pillars)
@@ -509,7 +411,8 @@ programme_report evaluate_programme(const programme& prog, const measurement_sto
   actual_statuses(rep, prog, store, s);
   // Text indicators carry their latest text (rule 11): the store keeps it beside the rows.
   for (auto& ir : rep.indicators)
-    if (const auto t = store.latest_text(ir.id, s.as_of, s.as_recorded_on)) ir.actual_text = std::string(t->text);
+    if (ir.kind == measure_kind::text)
+      if (const auto t = store.latest_text(ir.id, s.as_of, s.as_recorded_on)) ir.actual_text = std::string(t->text);
   funding_lines(rep, prog);
 
   std::vector<indicator_progress> progresses;

@@ -23,6 +23,17 @@
 namespace regiokpi {
 
 struct programme;
+struct member;
+
+/// A derived indicator computed per member (docs/aggregation.md, "Formulas"): the sum of the
+/// numerator parts over the sum of the denominator parts, times factor (no denominator: the
+/// numerator's sum times factor). A member counts in a period only where every part has a value.
+struct formula_spec {
+  std::string id;                        ///< the derived indicator's id in the result
+  std::vector<std::string> numerator;    ///< indicator ids, at least one
+  std::vector<std::string> denominator;  ///< indicator ids; empty: no division
+  double factor = 1;
+};
 
 /// What to compute.
 struct query {
@@ -43,11 +54,22 @@ struct query {
   std::optional<date> as_recorded_on;
   /// weighted_avg: the member attribute that weighs (population); taken at each period's last day.
   std::string weight_attribute;
-  /// coverage: a member counts when its time-rule result is >= this threshold.
+  /// coverage: a member counts when its value (its series summed) is >= this threshold.
   double coverage_threshold = 0;
+  /// coverage: the hierarchy level whose members are expected (municipality); empty: the level the
+  /// measurements' column is named after, else the dimension's lowest level (a category: all members).
+  std::string coverage_level;
+  /// coverage: the value is the share of the expected members that count (0..1), not their number.
+  bool coverage_share = false;
   /// The dimension whose members weighted_avg and coverage weigh or count; empty means the only
   /// dimension not grouped by.
   std::string space_dimension;
+  /// Derived indicators: when not empty the query computes these (and not `indicators`), each per
+  /// member and period, then combines the members by `space`.
+  std::vector<formula_spec> formulas;
+  /// formulas: the dimensions whose values make a member; a part is summed over the other
+  /// dimensions within a member. Empty: the whole group is one member (the parts' totals).
+  std::vector<std::string> member_dimensions;
   /// Threads for the pass over the rows; 0 picks by size and hardware. The answer does not depend on it.
   unsigned threads = 0;
 };
@@ -76,6 +98,32 @@ class aggregate_result {
   [[nodiscard]] std::size_t group_count() const noexcept { return keys_.size() / (group_by.size() + 1); }
   [[nodiscard]] std::uint32_t group_of(std::size_t row) const { return group_[row]; }
 
+  /// Coverage queries: the members the row's group expects (0: the dimension is not the programme's,
+  /// so none is known) and how many of them have a value in the row's period.
+  [[nodiscard]] std::uint32_t members_expected(std::size_t row) const {
+    return row < expected_.size() ? expected_[row] : 0;
+  }
+  [[nodiscard]] std::uint32_t members_reporting(std::size_t row) const {
+    return row < reporting_.size() ? reporting_[row] : 0;
+  }
+  /// A member's value: its series' time-rule results summed, in the group's last period; none
+  /// when it has no value there.
+  struct member_reading {
+    std::string member;
+    std::optional<double> value;
+  };
+  /// Coverage queries: each member the group expects, in the programme's order, with its value.
+  [[nodiscard]] const std::vector<member_reading>& member_values(std::size_t group) const {
+    static const std::vector<member_reading> none;
+    return group < readings_.size() ? readings_[group] : none;
+  }
+  /// Formula queries: the members left out of the group's last period because a part of the formula
+  /// had no value there (byte order; two member dimensions are joined with '/').
+  [[nodiscard]] const std::vector<std::string>& incomplete_members(std::size_t group) const {
+    static const std::vector<std::string> none;
+    return group < incomplete_.size() ? incomplete_[group] : none;
+  }
+
   /// Builders (used by aggregate()): add a group's key strings, then rows in output order.
   std::uint32_t add_group(std::vector<std::string> key) {
     for (auto& k : key) keys_.push_back(std::move(k));
@@ -85,6 +133,21 @@ class aggregate_result {
     group_.push_back(group);
     period_index_.push_back(period_index);
     value_.push_back(value);
+  }
+  /// Coverage builder: the row just added, with its members expected and reporting.
+  void add_coverage(std::uint32_t expected, std::uint32_t reporting) {
+    expected_.resize(size() - 1, 0);
+    reporting_.resize(size() - 1, 0);
+    expected_.push_back(expected);
+    reporting_.push_back(reporting);
+  }
+  void set_member_values(std::uint32_t group, std::vector<member_reading> readings) {
+    if (readings_.size() <= group) readings_.resize(std::size_t{group} + 1);
+    readings_[group] = std::move(readings);
+  }
+  void set_incomplete_members(std::uint32_t group, std::vector<std::string> members) {
+    if (incomplete_.size() <= group) incomplete_.resize(std::size_t{group} + 1);
+    incomplete_[group] = std::move(members);
   }
   void reserve(std::size_t rows) {
     group_.reserve(rows);
@@ -102,13 +165,24 @@ class aggregate_result {
   detail::column<std::uint32_t> group_;
   detail::column<std::int32_t> period_index_;
   detail::column<double> value_;
+  std::vector<std::uint32_t> expected_, reporting_;  // coverage queries only
+  std::vector<std::vector<member_reading>> readings_;
+  std::vector<std::vector<std::string>> incomplete_;
 };
 
 /// Runs a query. Throws error(invalid_argument) for a group_by name that is not a dimension (nor,
-/// with a programme, a hierarchy level), a bad fy_first_month, or weighted_avg/coverage without
-/// a programme.
+/// with a programme, a hierarchy level), a bad fy_first_month, weighted_avg/coverage without
+/// a programme, a coverage share over a dimension the programme does not define, or a formula
+/// without a numerator or combined by coverage.
 REGIOKPI_EXPORT aggregate_result aggregate(const measurement_store& store, const query& q,
                                            const programme* prog = nullptr);
+
+/// The members a coverage query counting `column`'s members expects: those of the programme
+/// dimension named `column` (or having a level of that name) at `level` (empty: as query::coverage_level
+/// says), in definition order; nullopt when no programme dimension fits.
+REGIOKPI_EXPORT std::optional<std::vector<const member*>> coverage_members(const programme& prog,
+                                                                           std::string_view column,
+                                                                           std::string_view level);
 
 /// The result as CSV: header indicator,<group_by...>,period,value; period labels as in calendar.hpp;
 /// values in the shortest form that reads back to the same double.

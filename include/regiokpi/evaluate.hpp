@@ -90,7 +90,7 @@ struct indicator_report {
   std::vector<target_history> revisions;
   /// The weakest delivery status among the rows behind the actual; empty when the store has none.
   std::optional<measurement_status> actual_status;
-  /// The latest text of a text indicator. Always empty for now: the store keeps no text values yet.
+  /// The latest text of a text indicator (rule 11): the store keeps texts beside the rows.
   std::optional<std::string> actual_text;
   std::optional<coverage_matrix> matrix;  ///< coverage indicators broken down by two dimensions
   /// Derived indicators: members (keys of the breakdown members, "/"-joined) left out of the latest
@@ -106,6 +106,7 @@ struct programme_report {
   std::optional<date> as_recorded_on;  ///< set when the report shows what was known on that day
   trajectory_shape trajectory = trajectory_shape::linear;
   period_type series_period = period_type::quarter;
+  std::int32_t fy_first_month = 1;           ///< the financial year's first month the series used
   std::vector<indicator_report> indicators;  ///< programme tree order
   std::vector<node_progress> nodes;          ///< results, goals, pillars, then the programme
   rollup_method rollup = rollup_method::weighted;
