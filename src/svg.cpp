@@ -277,17 +277,20 @@ std::string tick_label(double value, const axis_ticks& ticks) {
   return fmt::format("{:.{}f}{}", v == 0.0 || std::abs(v) < step * 1e-9 ? 0.0 : v, decimals, suffix);
 }
 
-std::vector<date_tick> date_ticks(date first, date last, std::size_t max_ticks) {
+std::vector<date_tick> date_ticks(date first, date last, std::size_t max_ticks, std::int32_t fy_first_month) {
   std::vector<date_tick> out;
   if (max_ticks == 0) return out;
   if (last < first) std::swap(first, last);
+  // Years are the programme's years: financial ones ("FY2021", starting in fy_first_month) unless
+  // they start in January.
+  const period_type years = fy_first_month == 1 ? period_type::year : period_type::financial_year;
   const auto starts_within = [&](period_type type) {
-    period p = period::containing(type, first);
+    period p = period::containing(type, first, fy_first_month);
     if (p.first_day() < first) p = p.next();
-    const std::int32_t end = period_index(type, last.day_number());
+    const std::int32_t end = period_index(type, last.day_number(), fy_first_month);
     return std::pair{p, end - p.index() + 1};
   };
-  for (const period_type type : {period_type::month, period_type::quarter, period_type::year}) {
+  for (const period_type type : {period_type::month, period_type::quarter, years}) {
     const auto [p, count] = starts_within(type);
     if (count <= static_cast<std::int32_t>(max_ticks)) {
       for (period q = p; q.first_day() <= last; q = q.next()) out.push_back({q.first_day(), q.label()});
@@ -295,13 +298,13 @@ std::vector<date_tick> date_ticks(date first, date last, std::size_t max_ticks) 
     }
   }
   // Too many years: every 2, 5, 10, 20, 50 ... years, on years divisible by the step.
-  const auto [p, count] = starts_within(period_type::year);
+  const auto [p, count] = starts_within(years);
   for (std::int32_t step = 2;; step = next_125(step)) {
     if ((count + step - 1) / step <= static_cast<std::int32_t>(max_ticks)) {
       const std::int32_t y0 = (p.index() + step - 1) / step * step;
-      for (std::int32_t y = y0; y <= last.year(); y += step) {
-        const period q = period::from_index(period_type::year, y);
-        out.push_back({q.first_day(), q.label()});
+      for (std::int32_t y = y0; y <= period_index(years, last.day_number(), fy_first_month); y += step) {
+        const period q = period::from_index(years, y, fy_first_month);
+        if (q.first_day() <= last) out.push_back({q.first_day(), q.label()});
       }
       return out;
     }
@@ -352,7 +355,7 @@ chart_frame frame_of(const time_series_chart& c) {
       x1 = x1 + days{182};
     }
     f.x = {static_cast<double>(x0.day_number()), static_cast<double>(x1.day_number()), left, right};
-    f.x_ticks = date_ticks(x0, x1, static_cast<std::size_t>(std::max(2.0, (right - left) / 72.0)));
+    f.x_ticks = date_ticks(x0, x1, static_cast<std::size_t>(std::max(2.0, (right - left) / 72.0)), c.fy_first_month);
   } else {
     f.x = {0.0, 1.0, left, right};
   }

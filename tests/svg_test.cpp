@@ -307,6 +307,34 @@ TEST(DateTicks, YearsQuartersOrMonths) {
   EXPECT_TRUE(svg::date_ticks(d("2021-01-01"), d("2021-12-31"), 0).empty());
 }
 
+TEST(DateTicks, FinancialYearsStartInTheProgrammesMonth) {
+  using ticks = std::vector<svg::date_tick>;
+  // 2021-01-15 .. 2024-12-20: 47 month starts and 15 quarter starts are too many for 8. Financial
+  // years starting in April: FY2020 starts 2020-04-01 (before the range), then 2021-04-01 ..
+  // 2024-04-01; calendar years would give 2022, 2023, 2024.
+  EXPECT_EQ(svg::date_ticks(d("2021-01-15"), d("2024-12-20"), 8, 4), (ticks{{d("2021-04-01"), "FY2021"},
+                                                                            {d("2022-04-01"), "FY2022"},
+                                                                            {d("2023-04-01"), "FY2023"},
+                                                                            {d("2024-04-01"), "FY2024"}}));
+  EXPECT_EQ(svg::date_ticks(d("2021-01-15"), d("2024-12-20"), 8, 1),
+            (ticks{{d("2022-01-01"), "2022"}, {d("2023-01-01"), "2023"}, {d("2024-01-01"), "2024"}}));
+  // 1990-01-01 .. 2030-12-31 with July years: FY1990 (1990-07-01) .. FY2030 (2030-07-01) are 41;
+  // every 10 gives 5, on years divisible by 10.
+  EXPECT_EQ(svg::date_ticks(d("1990-01-01"), d("2030-12-31"), 8, 7), (ticks{{d("1990-07-01"), "FY1990"},
+                                                                            {d("2000-07-01"), "FY2000"},
+                                                                            {d("2010-07-01"), "FY2010"},
+                                                                            {d("2020-07-01"), "FY2020"},
+                                                                            {d("2030-07-01"), "FY2030"}}));
+  // The chart's axis uses the chart's financial year.
+  svg::time_series_chart c;
+  c.measured = {{d("2021-01-15"), 1}, {d("2024-12-20"), 2}};
+  c.layout.width = 64 + 24 + 8 * 72;  // room for 8 ticks
+  c.fy_first_month = 4;
+  const auto f = svg::frame_of(c);
+  ASSERT_EQ(f.x_ticks.size(), 4u);
+  EXPECT_EQ(f.x_ticks.front(), (svg::date_tick{d("2021-04-01"), "FY2021"}));
+}
+
 // ---- the time-series chart -----------------------------------------------------------------------
 
 TEST(TimeSeriesChart, ValuesMapToHandComputedPixels) {

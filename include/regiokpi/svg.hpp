@@ -64,8 +64,10 @@ struct date_tick {
 };
 
 /// Ticks at the starts of years, quarters or months (the finest that gives at most max_ticks, stepping
-/// by 1, 2, 5, 10 ... years if even years are too many) inside [first, last].
-REGIOKPI_EXPORT std::vector<date_tick> date_ticks(date first, date last, std::size_t max_ticks = 8);
+/// by 1, 2, 5, 10 ... years if even years are too many) inside [first, last]. With fy_first_month
+/// other than 1 (1..12) the years are financial years starting in that month, labelled "FY2021".
+REGIOKPI_EXPORT std::vector<date_tick> date_ticks(date first, date last, std::size_t max_ticks = 8,
+                                                  std::int32_t fy_first_month = 1);
 
 /// A point of a series to draw.
 struct point {
@@ -111,6 +113,7 @@ struct time_series_chart {
   std::vector<band_point> forecast_band;  ///< prediction interval, low and high per date
   std::vector<point> projected;           ///< the trend line towards the target
   std::optional<date> as_of;              ///< drawn as a vertical line when inside the axis
+  std::int32_t fy_first_month = 1;        ///< the programme's financial year: year ticks start there
   std::string status;                     ///< achieved, on_track, at_risk, off_track, not_started, no_data
   std::string status_label;               ///< the text of the status badge; status when empty
   std::string status_colour;              ///< the badge's fill (the report takes it from style_of()); grey when empty
