@@ -88,6 +88,15 @@ void require(bool ok, const char* what) {
   if (!ok) throw regiokpi::error(regiokpi::errc::invalid_argument, what);
 }
 
+/// The one check of a versioned struct: its `version` is at least `least` (0: not initialised).
+/// `name` is the struct's C name, `macro` the version macro to set it to.
+template <class Struct>
+void require_version(const Struct* s, std::uint32_t least, std::string_view name, std::string_view macro) {
+  if (s->version < least)
+    throw regiokpi::error(regiokpi::errc::invalid_argument,
+                          std::string(name) + ": version must be " + std::string(macro));
+}
+
 regiokpi::date date_arg(const char* text, const char* what) {
   require(text != nullptr, what);
   return regiokpi::parse_date(text);
@@ -438,7 +447,7 @@ regiokpi::ingest_options to_ingest_options(const rk_ingest_options* o, const cha
   regiokpi::ingest_options io;
   io.source_name = default_name;
   if (o == nullptr) return io;
-  require(o->version >= 1, "rk_ingest_options: version must be RK_INGEST_OPTIONS_VERSION");
+  require_version(o, 1, "rk_ingest_options", "RK_INGEST_OPTIONS_VERSION");
   if (o->programme) io.programme = &o->programme->value;
   if (o->source_name) io.source_name = o->source_name;
   if (o->max_errors) io.max_errors = o->max_errors;
@@ -560,7 +569,7 @@ int rk_aggregate(rk_result** out, const rk_store* store, const rk_query* q, cons
   if (out) *out = nullptr;
   return guarded([&] {
     require(out != nullptr && store != nullptr && q != nullptr, "rk_aggregate: NULL argument");
-    require(q->version >= 1, "rk_query: version must be RK_QUERY_VERSION");
+    require_version(q, 1, "rk_query", "RK_QUERY_VERSION");
     require(raw_enum(q->period) >= RK_PERIOD_DAY && raw_enum(q->period) <= RK_PERIOD_FINANCIAL_YEAR,
             "rk_query: unknown period type");
     require(raw_enum(q->time_rule) >= RK_TIME_SUM && raw_enum(q->time_rule) <= RK_TIME_LAST_IN_PERIOD,
@@ -649,7 +658,7 @@ int rk_evaluate(rk_report** out, const rk_programme* programme, const rk_store* 
   if (out) *out = nullptr;
   return guarded([&] {
     require(out != nullptr && programme != nullptr && store != nullptr && o != nullptr, "rk_evaluate: NULL argument");
-    require(o->version >= 1, "rk_evaluate_options: version must be RK_EVALUATE_OPTIONS_VERSION");
+    require_version(o, 1, "rk_evaluate_options", "RK_EVALUATE_OPTIONS_VERSION");
     require(raw_enum(o->trajectory) >= RK_TRAJECTORY_LINEAR && raw_enum(o->trajectory) <= RK_TRAJECTORY_GROWTH,
             "rk_evaluate_options: unknown trajectory");
     require(raw_enum(o->series_period) >= RK_PERIOD_DAY && raw_enum(o->series_period) <= RK_PERIOD_FINANCIAL_YEAR,
@@ -735,7 +744,7 @@ int rk_forecast(const double* values, size_t n, size_t horizon, const rk_forecas
                 double* high) {
   return guarded([&] {
     require((values != nullptr || n == 0) && o != nullptr && mean != nullptr, "rk_forecast: NULL argument");
-    require(o->version >= 1, "rk_forecast_options: version must be RK_FORECAST_OPTIONS_VERSION");
+    require_version(o, 1, "rk_forecast_options", "RK_FORECAST_OPTIONS_VERSION");
     require(raw_enum(o->method) >= RK_FORECAST_AUTO && raw_enum(o->method) <= RK_FORECAST_THETA,
             "rk_forecast_options: unknown method");
     regiokpi::series_forecast_options so;
@@ -764,7 +773,7 @@ int rk_report_get_indicator_v2(const rk_report* r, size_t i, rk_indicator_progre
   const int rc = rk_report_get_indicator(r, i, out ? &out->v1 : nullptr);
   if (rc != 0) return rc;
   return guarded([&] {
-    require(out->version >= 2, "rk_indicator_progress_v2: version must be RK_INDICATOR_PROGRESS_VERSION");
+    require_version(out, 2, "rk_indicator_progress_v2", "RK_INDICATOR_PROGRESS_VERSION");
     const auto& ir = r->value.indicators[i];
     const auto& p = ir.progress;
     out->trend = p.trend ? static_cast<rk_trend>(*p.trend) : RK_TREND_NONE;
@@ -778,6 +787,36 @@ int rk_report_get_indicator_v2(const rk_report* r, size_t i, rk_indicator_progre
     out->required_rate = p.required_rate ? p.required_rate->value : or_nan(std::nullopt);
     out->recent_rate = p.recent_rate ? p.recent_rate->value : or_nan(std::nullopt);
     out->rate_period = static_cast<rk_period_type>(r->value.series_period);
+  });
+}
+
+int rk_report_get_text(const rk_report* r, size_t i, const char** text) {
+  if (text) *text = nullptr;
+  return guarded([&] {
+    require(r != nullptr && text != nullptr, "rk_report_get_text: NULL argument");
+    if (i >= r->value.indicators.size())
+      throw regiokpi::error(regiokpi::errc::invalid_argument,
+                            "rk_report_get_text: indicator " + std::to_string(i) + " is out of range");
+    const auto& t = r->value.indicators[i].actual_text;
+    if (t) *text = t->c_str();
+  });
+}
+
+int rk_store_latest_text(char** text, int32_t* day, const rk_store* store, const char* indicator, const char* as_of) {
+  if (text) *text = nullptr;
+  if (day) *day = no_day;
+  return guarded([&] {
+    require(text != nullptr && store != nullptr && indicator != nullptr, "rk_store_latest_text: NULL argument");
+    const regiokpi::date when = date_arg(as_of, "rk_store_latest_text: NULL as_of");
+    const auto t = store->value.latest_text(indicator, when);
+    if (!t) return;
+    // The store's texts are not NUL-terminated: the caller gets its own copy.
+    char* buf = static_cast<char*>(std::malloc(t->text.size() + 1));
+    if (buf == nullptr) throw std::bad_alloc();
+    std::memcpy(buf, t->text.data(), t->text.size());
+    buf[t->text.size()] = '\0';
+    *text = buf;
+    if (day) *day = t->when.day_number();
   });
 }
 

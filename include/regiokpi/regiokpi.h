@@ -375,6 +375,17 @@ typedef struct rk_indicator_progress_v2 {
 
 RK_API int rk_report_get_indicator_v2(const rk_report* report, size_t i, rk_indicator_progress_v2* out);
 
+/* A text indicator's latest text on or before the report's as-of date (docs/progress.md, rule 11):
+ * *text is borrowed (valid while the report lives), NULL when the indicator has none (a number
+ * indicator, or no text yet). */
+RK_API int rk_report_get_text(const rk_report* report, size_t i, const char** text);
+/* The store's latest text of `indicator` dated on or before `as_of` ("YYYY-MM-DD"), the latest
+ * revision of it: *text is the caller's (free it with rk_free()), NULL when there is none (the
+ * indicator is unknown, has no text rows, or none that early); *day its date as a day number
+ * (INT32_MIN when none; `day` may be NULL). */
+RK_API int rk_store_latest_text(char** text, int32_t* day, const rk_store* store, const char* indicator,
+                                const char* as_of);
+
 /* A result, goal, pillar or the programme (the last node), rolled up (docs/progress.md, rule 2). */
 typedef struct rk_node_progress {
   const char* id;   /* borrowed */

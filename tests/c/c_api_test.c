@@ -445,6 +445,64 @@ static void test_funding_export(const char* source_dir) {
   CHECK(strlen(rk_last_error()) > 0);
 }
 
+/* Text indicators (rule 11): the ERDF-style example's "lessons" is one. Day numbers count from
+ * 1970-01-01: 2021-12-31 is 52 * 365 + 13 leap days - 1 = 18992, 2022-12-31 is 18992 + 365 = 19357. */
+static void test_text(const char* source_dir) {
+  char path[4096];
+  rk_programme* prog = NULL;
+  snprintf(path, sizeof path, "%s/examples/erdf-style/programme.json", source_dir);
+  CHECK(rk_programme_load_file(&prog, path) == RK_OK);
+  rk_store* store = NULL;
+  CHECK(rk_store_create(&store) == RK_OK);
+  const char* rows =
+      "indicator,date,value\n"
+      "lessons,2021-12-31,\"Calls were oversubscribed, 3 to 1\"\n"
+      "lessons,2022-12-31,2023\n"; /* a text indicator's value stays text even when it reads as a number */
+  rk_ingest_options io = {RK_INGEST_OPTIONS_VERSION, prog, "lessons.csv", 0};
+  CHECK(rk_store_ingest_csv(store, rows, strlen(rows), &io) == RK_OK);
+  char* text = NULL;
+  int32_t day = 0;
+  CHECK(rk_store_latest_text(&text, &day, store, "lessons", "2022-06-30") == RK_OK);
+  CHECK(text != NULL && strcmp(text, "Calls were oversubscribed, 3 to 1") == 0 && day == 18992);
+  rk_free(text);
+  CHECK(rk_store_latest_text(&text, NULL, store, "lessons", "2023-01-31") == RK_OK);
+  CHECK(text != NULL && strcmp(text, "2023") == 0);
+  rk_free(text);
+  CHECK(rk_store_latest_text(&text, &day, store, "lessons", "2021-12-30") == RK_OK && text == NULL);
+  CHECK(day == INT32_MIN);
+  CHECK(rk_store_latest_text(&text, &day, store, "nope", "2023-01-31") == RK_OK && text == NULL);
+  CHECK(rk_store_latest_text(&text, &day, store, "lessons", "2023-02-30") == RK_E_PARSE && text == NULL);
+  CHECK(rk_store_latest_text(&text, &day, NULL, "lessons", "2023-01-31") == RK_E_INVALID_ARGUMENT);
+
+  rk_evaluate_options eo;
+  memset(&eo, 0, sizeof eo);
+  eo.version = RK_EVALUATE_OPTIONS_VERSION;
+  eo.as_of = "2022-06-30";
+  eo.trajectory = RK_TRAJECTORY_LINEAR;
+  eo.series_period = RK_PERIOD_QUARTER;
+  eo.forecast_level = 0.9;
+  rk_report* rep = NULL;
+  CHECK(rk_evaluate(&rep, prog, store, &eo) == RK_OK && rep != NULL);
+  int found = 0;
+  for (size_t i = 0; rep && i < rk_report_indicator_count(rep); ++i) {
+    rk_indicator_progress ip;
+    const char* t = "unset";
+    CHECK(rk_report_get_indicator(rep, i, &ip) == RK_OK && rk_report_get_text(rep, i, &t) == RK_OK);
+    if (strcmp(ip.id, "lessons") == 0) {
+      found = 1;
+      CHECK(t != NULL && strcmp(t, "Calls were oversubscribed, 3 to 1") == 0); /* the 2022 text is after as_of */
+    } else {
+      CHECK(t == NULL);
+    }
+  }
+  CHECK(found);
+  const char* t = "unset";
+  CHECK(rep && rk_report_get_text(rep, rk_report_indicator_count(rep), &t) == RK_E_INVALID_ARGUMENT && t == NULL);
+  rk_report_destroy(rep);
+  rk_store_destroy(store);
+  rk_programme_destroy(prog);
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     fprintf(stderr, "usage: c_api_test SOURCE_DIR\n");
@@ -455,6 +513,7 @@ int main(int argc, char** argv) {
   test_store_and_query();
   test_programme_and_report(argv[1]);
   test_funding_export(argv[1]);
+  test_text(argv[1]);
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }
