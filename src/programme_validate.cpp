@@ -648,4 +648,29 @@ void validate_programme(const programme& p) {
   if (!diags.empty()) throw error(errc::validation_error, std::move(diags));
 }
 
+std::vector<diagnostic> programme_warnings(const programme& p) {
+  std::vector<diagnostic> out;
+  for (std::size_t a = 0; a < p.pillars.size(); ++a)
+    for (std::size_t b = 0; b < p.pillars[a].goals.size(); ++b)
+      for (std::size_t c = 0; c < p.pillars[a].goals[b].results.size(); ++c) {
+        const auto& inds = p.pillars[a].goals[b].results[c].indicators;
+        for (std::size_t d = 0; d < inds.size(); ++d) {
+          const indicator& i = inds[d];
+          if (!i.baseline || i.direction == direction::maintain) continue;
+          for (std::size_t k = 0; k < i.targets.size(); ++k) {
+            const double goal = resolved_value(i.targets[k], i.baseline);
+            const double base = i.baseline->value;
+            if (!std::isfinite(goal) || (i.direction == direction::increase ? goal > base : goal < base)) continue;
+            out.push_back({"/pillars/" + std::to_string(a) + "/goals/" + std::to_string(b) + "/results/" +
+                               std::to_string(c) + "/indicators/" + std::to_string(d) + "/targets/" +
+                               std::to_string(k) + "/value",
+                           "the target " + number_text(goal) + " is already met at the baseline " + number_text(base) +
+                               " (" + std::string(i.direction == direction::increase ? "at least" : "at most") +
+                               "): the indicator reads achieved while the actual meets it"});
+          }
+        }
+      }
+  return out;
+}
+
 }  // namespace regiokpi

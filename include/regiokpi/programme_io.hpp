@@ -25,6 +25,10 @@ REGIOKPI_EXPORT programme read_programme_file(const std::string& path);
 /// error(validation_error) listing every problem, with JSON pointers into its written form.
 REGIOKPI_EXPORT void validate_programme(const programme& p);
 
+/// What is valid but worth a second look, each with its JSON pointer: a target already met at the
+/// baseline (docs/progress.md, rule 5). `regiokpi validate` prints them on stderr.
+REGIOKPI_EXPORT std::vector<diagnostic> programme_warnings(const programme& p);
+
 /// The canonical JSON text of a programme: fixed key order, two-space indent, numbers in their
 /// shortest round-trip form, a final newline.
 REGIOKPI_EXPORT std::string write_programme(const programme& p);

@@ -1,6 +1,9 @@
 // `regiokpi validate PROGRAMME.json`: reads and validates a programme definition; prints a one-paragraph
-// summary, or every problem on stderr (exit 1).
+// summary, or every problem on stderr (exit 1). Warnings (a target met at the baseline) go to stderr
+// after the summary, exit 0.
 #include <fmt/format.h>
+
+#include <iostream>
 
 #include <regiokpi/money.hpp>
 #include <regiokpi/programme_io.hpp>
@@ -49,12 +52,17 @@ const bool registered = register_command({
         const programme p = read_programme(read_file(*path), *path);
         // Everything is computed before anything is written: an error leaves no output behind.
         const std::string text = summary(p);
+        const auto warnings = programme_warnings(p);
+        const auto warn = [&] {
+          for (const auto& w : warnings) std::cerr << "regiokpi: warning: " << w.where << ": " << w.reason << '\n';
+          return static_cast<int>(exit_ok);
+        };
         if (!canonical->empty()) {
           write_output(*canonical, write_programme(p));
-          if (*canonical == "-") return static_cast<int>(exit_ok);
+          if (*canonical == "-") return warn();
         }
         write_output("-", text);
-        return static_cast<int>(exit_ok);
+        return warn();
       };
     },
 });

@@ -40,6 +40,33 @@ grep -qx '/pillars/2/goals/0/results/0/indicators/2/formula/numerator/1: "Z-a.no
   fail "no formula error: $(cat "$tmp/err")"
 [ "$(wc -l <"$tmp/err")" -eq 3 ] || fail "want exactly 3 error lines: $(cat "$tmp/err")"
 
+# A target already met at the baseline is valid (rule 5): exit 0, the summary, and one warning on
+# stderr naming the target's JSON pointer. The Regio Deal's first increase indicator with a numeric
+# baseline gets a last target of baseline - 1 (at least that much is already there).
+python3 - "$src/examples/regio-deal-zod/programme.json" "$tmp/met.json" "$tmp/met.pointer" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+def first():
+    for a, pl in enumerate(d["pillars"]):
+        for b, g in enumerate(pl["goals"]):
+            for c, r in enumerate(g["results"]):
+                for i, ind in enumerate(r["indicators"]):
+                    base = ind.get("baseline", {}).get("value")
+                    if ind.get("direction", "increase") == "increase" and ind.get("targets") and \
+                            type(base) in (int, float) and "basis" not in ind["targets"][-1]:
+                        return a, b, c, i, ind
+a, b, c, i, ind = first()
+k = len(ind["targets"]) - 1
+ind["targets"][k]["value"] = ind["baseline"]["value"] - 1
+json.dump(d, open(sys.argv[2], "w", encoding="utf-8"), indent=2)
+open(sys.argv[3], "w").write(f"/pillars/{a}/goals/{b}/results/{c}/indicators/{i}/targets/{k}/value")
+PY
+out=$("$bin" validate "$tmp/met.json" 2>"$tmp/err") || fail "a target met at the baseline is rejected: $(cat "$tmp/err")"
+[ "$out" = "$expected" ] || fail "met at baseline: summary '$out'"
+[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "want exactly one warning: $(cat "$tmp/err")"
+grep -q "^regiokpi: warning: $(cat "$tmp/met.pointer"): the target .* is already met at the baseline" "$tmp/err" ||
+  fail "warning: $(cat "$tmp/err")"
+
 # JSON syntax: FILE:LINE:COLUMN.
 printf '{\n  "id": "x",\n  "name": nope\n}\n' >"$tmp/syntax.json"
 "$bin" validate "$tmp/syntax.json" >/dev/null 2>"$tmp/err"
