@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "regiokpi/csv.hpp"
+#include "report_detail.hpp"
 
 namespace regiokpi {
 
@@ -170,19 +171,6 @@ std::string count_text(const std::array<std::size_t, progress_status_count>& cou
   return out.empty() ? "none" : out;
 }
 
-std::string_view child_word(node_kind k) {
-  switch (k) {
-    case node_kind::programme:
-      return "pillars";
-    case node_kind::pillar:
-      return "goals";
-    case node_kind::goal:
-      return "results";
-    default:
-      return "indicators";
-  }
-}
-
 /// The status cell: the verdict, and for an indicator without a target its trend.
 std::string status_cell(const indicator_progress& p) {
   std::string out = status_mark(p.status);
@@ -191,17 +179,15 @@ std::string status_cell(const indicator_progress& p) {
   return out;
 }
 
-/// "12 (2022-12-31, provisional, stale)": the actual with what it stands on.
+/// "12 (2022-12-31, provisional, STALE)": the actual with what it stands on.
 std::string actual_cell(const indicator_report& i) {
-  const auto& p = i.progress;
-  if (i.actual_text) return md_cell(*i.actual_text);
-  if (p.coverage) return fmt::format("{} of {}", p.coverage->met, p.coverage->total) + (p.stale ? " (STALE)" : "");
-  std::string out = readable(*p.actual);
-  std::string notes = p.actual_date ? format_date(*p.actual_date) : "";
-  if (i.actual_status &&
-      (*i.actual_status == measurement_status::provisional || *i.actual_status == measurement_status::estimated))
-    notes += std::string(notes.empty() ? "" : ", ") + std::string(to_string(*i.actual_status));
-  if (p.stale) notes += std::string(notes.empty() ? "" : ", ") + "STALE";
+  const report_detail::actual_view a = report_detail::actual_of(i);
+  if (a.text) return md_cell(*a.text);
+  if (a.met) return fmt::format("{} of {}", *a.met, a.total) + (a.stale ? " (STALE)" : "");
+  std::string out = readable(*a.value);
+  std::string notes = a.when ? format_date(*a.when) : "";
+  if (!a.weak_status.empty()) notes += std::string(notes.empty() ? "" : ", ") + std::string(a.weak_status);
+  if (a.stale) notes += std::string(notes.empty() ? "" : ", ") + "STALE";
   return notes.empty() ? out : out + " (" + notes + ")";
 }
 
@@ -316,8 +302,9 @@ std::string report_to_markdown(const programme_report& r) {
   out += fmt::format("# {} — progress on {}\n\n", md_cell(r.programme_name), format_date(r.as_of));
   if (r.as_recorded_on) out += fmt::format("As recorded on {}.\n\n", format_date(*r.as_recorded_on));
   if (top) {
-    out += fmt::format("Programme: **{}**, {} of {} {} assessed ({})", status_mark(top->status), top->children_assessed,
-                       top->children_total, child_word(top->kind), count_text(top->children_counts, true));
+    out +=
+        fmt::format("Programme: **{}**, {} of {} {} assessed ({})", status_mark(top->status), top->children_assessed,
+                    top->children_total, report_detail::child_word(top->kind), count_text(top->children_counts, true));
     if (top->achievement)
       out += fmt::format("; achievement {} (planned by now: {})", fmt_pct(top->achievement),
                          top->expected_achievement ? fmt_pct(top->expected_achievement) : "n/a");
@@ -329,7 +316,7 @@ std::string report_to_markdown(const programme_report& r) {
   for (const auto& n : r.nodes) {
     if (n.kind != node_kind::pillar) continue;
     out += fmt::format("\n## {} — {}, {} of {} {} assessed ({})", md_cell(n.name.empty() ? n.id : n.name),
-                       status_mark(n.status), n.children_assessed, n.children_total, child_word(n.kind),
+                       status_mark(n.status), n.children_assessed, n.children_total, report_detail::child_word(n.kind),
                        count_text(n.children_counts, true));
     if (n.achievement) out += fmt::format(", {} (planned {})", fmt_pct(n.achievement), fmt_pct(n.expected_achievement));
     out += fmt::format("\n\nIndicators: {}.\n", count_text(n.indicator_counts, true));

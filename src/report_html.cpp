@@ -6,6 +6,7 @@
 
 #include "regiokpi/report.hpp"
 #include "regiokpi/svg.hpp"
+#include "report_detail.hpp"
 
 namespace regiokpi {
 
@@ -67,33 +68,18 @@ std::string counts_html(const std::array<std::size_t, progress_status_count>& co
   return out.empty() ? "none" : out;
 }
 
-std::string_view child_word(node_kind k) {
-  switch (k) {
-    case node_kind::programme:
-      return "pillars";
-    case node_kind::pillar:
-      return "goals";
-    case node_kind::goal:
-      return "results";
-    default:
-      return "indicators";
-  }
-}
-
 std::string assessed(const node_progress& n) {
-  return fmt::format("{} of {} {} assessed ({})", n.children_assessed, n.children_total, child_word(n.kind),
-                     counts_html(n.children_counts));
+  return fmt::format("{} of {} {} assessed ({})", n.children_assessed, n.children_total,
+                     report_detail::child_word(n.kind), counts_html(n.children_counts));
 }
 
-/// The actual with its date, delivery status and staleness.
+/// The actual with its delivery status and staleness.
 std::string actual_html(const indicator_report& ir) {
-  const auto& p = ir.progress;
-  if (ir.actual_text) return escape_xml(*ir.actual_text);
-  std::string out = p.coverage ? fmt::format("{} of {}", p.coverage->met, p.coverage->total) : number(p.actual);
-  if (ir.actual_status &&
-      (*ir.actual_status == measurement_status::provisional || *ir.actual_status == measurement_status::estimated))
-    out += fmt::format(" <span class=\"flag\">{}</span>", to_string(*ir.actual_status));
-  if (p.stale) out += " <span class=\"flag stale\">stale</span>";
+  const report_detail::actual_view a = report_detail::actual_of(ir);
+  if (a.text) return escape_xml(*a.text);
+  std::string out = a.met ? fmt::format("{} of {}", *a.met, a.total) : number(a.value);
+  if (!a.weak_status.empty()) out += fmt::format(" <span class=\"flag\">{}</span>", a.weak_status);
+  if (a.stale) out += " <span class=\"flag stale\">stale</span>";
   return out;
 }
 
@@ -105,6 +91,7 @@ svg::time_series_chart chart_of(const indicator_report& ir, const programme_repo
   for (const auto& s : ir.series) c.measured.push_back({s.when, s.value});
   for (const auto& t : ir.trajectory) c.planned.push_back({t.when, t.value});
   c.planned_stepwise = r.trajectory == trajectory_shape::stepwise;
+  c.fy_first_month = r.fy_first_month;
   for (const auto& t : ir.checks) c.milestones.push_back({t.due, t.value, format_date(t.due), t.met});
   const auto& f = ir.forecast;
   if (f.value && f.at && !ir.series.empty()) {

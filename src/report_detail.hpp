@@ -1,0 +1,60 @@
+// Private to the report writers (report.cpp, report_html.cpp): what each format shows, decided once,
+// so the writers only format it. Not installed.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "regiokpi/evaluate.hpp"
+
+namespace regiokpi::report_detail {
+
+/// The children of a node, in the plural: "pillars" under the programme, "goals" under a pillar ...
+inline std::string_view child_word(node_kind k) {
+  switch (k) {
+    case node_kind::programme:
+      return "pillars";
+    case node_kind::pillar:
+      return "goals";
+    case node_kind::goal:
+      return "results";
+    default:
+      return "indicators";
+  }
+}
+
+/// An indicator's actual as every format shows it: a text indicator's text, a coverage count
+/// ("3 of 6") or a number, with the flags behind it (docs/report-format.md).
+struct actual_view {
+  const std::string* text = nullptr;  ///< a text indicator's latest text; the rest is then unused
+  std::optional<std::size_t> met;     ///< coverage: members meeting the threshold ...
+  std::size_t total = 0;              ///< ... of the members counted
+  std::optional<double> value;        ///< otherwise the number
+  std::optional<date> when;           ///< the actual's date
+  std::string_view weak_status;       ///< "provisional" or "estimated" (a figure that may change), else empty
+  bool stale = false;
+};
+
+inline actual_view actual_of(const indicator_report& i) {
+  actual_view v;
+  const auto& p = i.progress;
+  if (i.actual_text) {
+    v.text = &*i.actual_text;
+    return v;
+  }
+  if (p.coverage) {
+    v.met = p.coverage->met;
+    v.total = p.coverage->total;
+  }
+  v.value = p.actual;
+  v.when = p.actual_date;
+  if (i.actual_status &&
+      (*i.actual_status == measurement_status::provisional || *i.actual_status == measurement_status::estimated))
+    v.weak_status = to_string(*i.actual_status);
+  v.stale = p.stale;
+  return v;
+}
+
+}  // namespace regiokpi::report_detail
