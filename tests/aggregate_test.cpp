@@ -707,3 +707,199 @@ TEST(Aggregate, SparseCellsGiveTheSameAnswerAsDense) {
       ++i;
     }
 }
+
+// ---- coverage counts members; formulas per member -------------------------------------------------
+
+TEST(AggregateCoverage, CountsMembersAgainstTheMembersExpected) {
+  const programme p = region_programme();  // drenthe: emmen, assen; groningen: stad
+  // Emmen reports two kinds of environment (two series), Assen two, and a total row (region "") that
+  // is nobody's member.
+  const auto s = load(
+      "indicator,date,region,kind,value\n"
+      "env,2021-02-01,emmen,hub,1\n"
+      "env,2021-02-01,emmen,lab,0\n"
+      "env,2021-03-01,assen,hub,0\n"
+      "env,2021-05-01,assen,lab,2\n"
+      "env,2021-02-01,,hub,5\n");
+  query q = quarterly(time_rule::last, space_rule::coverage, {});
+  q.space_dimension = "region";
+  q.coverage_threshold = 1;
+  const auto r = aggregate(s, q, &p);
+  // Q1: Emmen 1 + 0 = 1 counts, Assen 0 does not, Stad has nothing; the total row is not a member.
+  // (Counting series would give 2: Emmen's hub and the total.) Q2, carried: Emmen 1, Assen 0 + 2 = 2.
+  EXPECT_THAT(rows(r), ElementsAre("env|2021-Q1|1", "env|2021-Q2|2"));
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r.members_expected(0), 3u);  // the municipalities: emmen, assen, stad
+  EXPECT_EQ(r.members_reporting(0), 2u);
+  EXPECT_EQ(r.members_reporting(1), 2u);
+  const auto& mv = r.member_values(0);
+  ASSERT_EQ(mv.size(), 3u);
+  EXPECT_EQ(mv[0].member, "emmen");
+  EXPECT_EQ(mv[0].value, 1.0);
+  EXPECT_EQ(mv[1].member, "assen");
+  EXPECT_EQ(mv[1].value, 2.0);
+  EXPECT_EQ(mv[2].member, "stad");
+  EXPECT_FALSE(mv[2].value);
+  // As a share of the three expected: 1/3, 2/3.
+  q.coverage_share = true;
+  const auto sh = aggregate(s, q, &p);
+  ASSERT_EQ(sh.size(), 2u);
+  EXPECT_DOUBLE_EQ(sh.value(0), 1.0 / 3);
+  EXPECT_DOUBLE_EQ(sh.value(1), 2.0 / 3);
+  // Only values inside the period: in Q2 Emmen has none, Assen's lab 2 counts.
+  q.coverage_share = false;
+  q.time = time_rule::last_in_period;
+  const auto lp = aggregate(s, q, &p);
+  EXPECT_THAT(rows(lp), ElementsAre("env|2021-Q1|1", "env|2021-Q2|1"));
+  EXPECT_EQ(lp.members_reporting(1), 1u);
+  // Grouped by province, a province expects its own municipalities: Drenthe two. The total row
+  // falls in the group without a province, which expects nobody.
+  q.time = time_rule::last;
+  q.group_by = {"province"};
+  const auto bp = aggregate(s, q, &p);
+  EXPECT_THAT(rows(bp),
+              ElementsAre("env||2021-Q1|0", "env||2021-Q2|0", "env|drenthe|2021-Q1|1", "env|drenthe|2021-Q2|2"));
+  EXPECT_EQ(bp.members_expected(0), 0u);
+  EXPECT_EQ(bp.members_expected(2), 2u);
+  ASSERT_EQ(bp.member_values(1).size(), 2u);  // group 1 is drenthe: emmen, assen
+  EXPECT_EQ(bp.member_values(1)[1].value, 2.0);
+  // An explicit level: expecting the provinces, none of which reports itself.
+  q.group_by = {};
+  q.coverage_level = "province";
+  const auto pv = aggregate(s, q, &p);
+  EXPECT_THAT(rows(pv), ElementsAre("env|2021-Q1|0", "env|2021-Q2|0"));
+  EXPECT_EQ(pv.members_expected(0), 2u);
+}
+
+TEST(AggregateCoverage, RunningTotalsAreCarriedAndShareNeedsKnownMembers) {
+  const programme p = region_programme();
+  const auto s = load(
+      "indicator,date,region,value\n"
+      "ap,2021-02-01,emmen,1\n"
+      "ap,2021-05-01,assen,2\n"
+      "ap,2021-08-01,emmen,1\n");
+  query q = quarterly(time_rule::sum, space_rule::coverage, {});
+  q.cumulative = true;
+  q.coverage_threshold = 2;
+  // Running totals per member: Emmen 1 (Q1), 1 (Q2, carried), 2 (Q3); Assen 2 (Q2), 2 (Q3).
+  // At least 2: Q1 none, Q2 Assen, Q3 both. The counts are not added up.
+  EXPECT_THAT(run(s, q, &p), ElementsAre("ap|2021-Q1|0", "ap|2021-Q2|1", "ap|2021-Q3|2"));
+  // A dimension the programme does not define: every member counts, none is known to be expected.
+  const auto other = load(
+      "indicator,date,sector,value\n"
+      "ap,2021-02-01,zorg,1\n"
+      "ap,2021-02-01,bouw,0\n");
+  q.cumulative = false;
+  q.coverage_threshold = 1;
+  const auto r = aggregate(other, q, &p);
+  EXPECT_THAT(rows(r), ElementsAre("ap|2021-Q1|1"));
+  EXPECT_EQ(r.members_expected(0), 0u);
+  EXPECT_EQ(r.members_reporting(0), 2u);
+  q.coverage_share = true;
+  try {
+    aggregate(other, q, &p);
+    FAIL() << "a share needs the members expected";
+  } catch (const error& e) {
+    EXPECT_EQ(e.code(), errc::invalid_argument);
+  }
+}
+
+namespace {
+
+// Care workers and households by municipality and sector on 2021-03-31; c reports households only.
+// Per municipality (sectors summed): a 60 / 1000, b 30 / 2000, c - / 500.
+const char* const formula_csv =
+    "indicator,date,region,sector,value\n"
+    "workers,2021-03-31,a,zorg,50\n"
+    "workers,2021-03-31,a,bouw,10\n"
+    "workers,2021-03-31,b,zorg,30\n"
+    "hh,2021-03-31,a,zorg,600\n"
+    "hh,2021-03-31,a,bouw,400\n"
+    "hh,2021-03-31,b,zorg,2000\n"
+    "hh,2021-03-31,c,zorg,500\n";
+
+query per_1000(space_rule space, std::vector<std::string> members) {
+  query q = quarterly(time_rule::last, space, {});
+  q.formulas = {formula_spec{"ratio", {"workers"}, {"hh"}, 1000}};
+  q.member_dimensions = std::move(members);
+  return q;
+}
+
+}  // namespace
+
+TEST(AggregateFormulas, PerMemberOnlyWhereEveryPartIsPresent) {
+  const auto s = load(formula_csv);
+  // Members a and b: a 60 / 1000 x 1000 = 60, b 30 / 2000 x 1000 = 15; c has no workers and is left
+  // out (not read as 0 workers). Ratio of the sums: (60 + 30) / (1000 + 2000) x 1000 = 30.
+  auto r = aggregate(s, per_1000(space_rule::sum, {"region"}));
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r.indicator(0), "ratio");
+  EXPECT_DOUBLE_EQ(r.value(0), 30);
+  EXPECT_EQ(r.incomplete_members(0), std::vector<std::string>{"c"});
+  EXPECT_DOUBLE_EQ(aggregate(s, per_1000(space_rule::avg, {"region"})).value(0), (60 + 15) / 2.0);
+  EXPECT_DOUBLE_EQ(aggregate(s, per_1000(space_rule::min, {"region"})).value(0), 15);
+  EXPECT_DOUBLE_EQ(aggregate(s, per_1000(space_rule::max, {"region"})).value(0), 60);
+  EXPECT_DOUBLE_EQ(aggregate(s, per_1000(space_rule::count, {"region"})).value(0), 2);
+  // Members are (region, sector) pairs: a/zorg 50/600, a/bouw 10/400, b/zorg 30/2000 complete, c/zorg
+  // not: 3 members, the same ratio of sums 90 / 3000 x 1000 = 30.
+  r = aggregate(s, per_1000(space_rule::count, {"region", "sector"}));
+  EXPECT_DOUBLE_EQ(r.value(0), 3);
+  EXPECT_EQ(r.incomplete_members(0), std::vector<std::string>{"c/zorg"});
+  // No member dimensions: the totals, 90 / 3500 x 1000, every part present.
+  r = aggregate(s, per_1000(space_rule::sum, {}));
+  EXPECT_DOUBLE_EQ(r.value(0), 90.0 / 3500 * 1000);
+  EXPECT_TRUE(r.incomplete_members(0).empty());
+  // Grouped by sector, members by region: bouw a 10/400 x 1000 = 25; zorg (50 + 30) / (600 + 2000)
+  // x 1000 with c incomplete.
+  query g = per_1000(space_rule::sum, {"region"});
+  g.group_by = {"sector"};
+  r = aggregate(s, g);
+  EXPECT_THAT(rows(r), ElementsAre("ratio|bouw|2021-Q1|25", "ratio|zorg|2021-Q1|30.7692307692308"));
+  EXPECT_DOUBLE_EQ(r.value(1), 80.0 / 2600 * 1000);
+  EXPECT_TRUE(r.incomplete_members(0).empty());
+  EXPECT_EQ(r.incomplete_members(1), std::vector<std::string>{"c"});
+  // Without a denominator: the numerator's sum times the factor, 90 x 2.
+  query n = per_1000(space_rule::sum, {"region"});
+  n.formulas = {formula_spec{"twice", {"workers"}, {}, 2}};
+  EXPECT_THAT(run(s, n), ElementsAre("twice|2021-Q1|180"));
+}
+
+TEST(AggregateFormulas, IncompleteMembersAreThoseOfTheLastPeriod) {
+  std::string csv = formula_csv;
+  csv += "workers,2021-06-30,c,zorg,5\n";
+  csv += "hh,2021-06-30,b,zorg,2000\n";  // households are reported in Q2 too, so they carry into it
+  const auto s = load(csv);
+  // Carried (last): in Q2 a keeps its values, b reports the same, and c is complete, 5 / 500 x 1000
+  // = 10; the ratio of sums (60 + 30 + 5) / (1000 + 2000 + 500) x 1000.
+  auto r = aggregate(s, per_1000(space_rule::sum, {"region"}));
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_DOUBLE_EQ(r.value(0), 30);
+  EXPECT_DOUBLE_EQ(r.value(1), 95.0 / 3500 * 1000);
+  EXPECT_TRUE(r.incomplete_members(0).empty());
+  // Inside the period only: Q2 has c's workers and b's households, so no member is complete there
+  // and Q2 has no row; b and c are the incomplete members of the last period.
+  query q = per_1000(space_rule::sum, {"region"});
+  q.time = time_rule::last_in_period;
+  r = aggregate(s, q);
+  EXPECT_THAT(rows(r), ElementsAre("ratio|2021-Q1|30"));
+  EXPECT_EQ(r.incomplete_members(0), (std::vector<std::string>{"b", "c"}));
+  // cumulative runs over the result: 30, then 30 + 95000 / 3500.
+  q.time = time_rule::last;
+  q.cumulative = true;
+  r = aggregate(s, q);
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_DOUBLE_EQ(r.value(1), 30 + 95.0 / 3500 * 1000);
+}
+
+TEST(AggregateFormulas, BadFormulasAreRefused) {
+  const auto s = load(formula_csv);
+  const programme p = region_programme();
+  query q = per_1000(space_rule::sum, {"region"});
+  q.formulas[0].numerator.clear();
+  EXPECT_THROW(aggregate(s, q), error);
+  q = per_1000(space_rule::coverage, {"region"});
+  EXPECT_THROW(aggregate(s, q, &p), error);
+  q = per_1000(space_rule::sum, {"region"});
+  q.formulas[0].id.clear();
+  EXPECT_THROW(aggregate(s, q), error);
+}
