@@ -1,14 +1,12 @@
 // The glue between the store, the aggregation engine, progress and forecast (docs/progress.md).
-// Indicators that share the same rules are aggregated in one pass over the store, so the cost is a
-// few scans whatever the number of indicators.
+// It plans the queries (indicators that share rules share one; coverage and formulas are queries of
+// the aggregation too) and assembles the result: a few scans whatever the number of indicators.
 #include "regiokpi/evaluate.hpp"
 
 #include <algorithm>
 #include <map>
-#include <set>
 #include <tuple>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "regiokpi/aggregate.hpp"
 
