@@ -123,3 +123,30 @@ TEST(ValidateWalks, DeepFundingChain) {
   EXPECT_EQ(d[0].where, "/contributions/0");
   EXPECT_TRUE(d[0].reason.ends_with("\"c99999\" -> \"c0\"")) << d[0].reason.substr(d[0].reason.size() - 60);
 }
+
+TEST(ProgrammeWarnings, ATargetMetAtTheBaselineIsNamedByItsPointer) {
+  // "Maternal deaths at most 70 per 100,000" from a baseline of 7.05: valid, met already; the second
+  // indicator's target 12 is above its baseline 10 (increase): not met, no warning.
+  indicator deaths;
+  deaths.id = "deaths";
+  deaths.name = "Maternal deaths";
+  deaths.unit = "per 100,000";
+  deaths.kind = measure_kind::ratio;
+  deaths.direction = direction::decrease;
+  deaths.baseline = baseline{parse_date("2020-01-01"), 7.05, "illustrative"};
+  deaths.targets = {target{target_kind::target, parse_date("2030-12-31"), 70, target_basis::absolute, "", {}}};
+  indicator jobs = deaths;
+  jobs.id = "jobs";
+  jobs.kind = measure_kind::count;
+  jobs.direction = direction::increase;
+  jobs.baseline->value = 10;
+  jobs.targets[0].value = 12;
+  const programme p = with_indicators({jobs, deaths});
+  EXPECT_NO_THROW(validate_programme(p));
+  const auto w = programme_warnings(p);
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_EQ(w[0].where, "/pillars/0/goals/0/results/0/indicators/1/targets/0/value");
+  EXPECT_EQ(w[0].reason,
+            "the target 70 is already met at the baseline 7.05 (at most): the indicator reads achieved while the "
+            "actual meets it");
+}
