@@ -204,6 +204,22 @@ TEST(Report, HtmlTakesBadgeColoursFromTheStatusTableAndShowsAssessedCounts) {
   EXPECT_NE(html.find("<span class=\"flag\">provisional</span>"), std::string::npos);
 }
 
+TEST(Report, HtmlChartAxisUsesTheProgrammesFinancialYear) {
+  // The chart spans the plan, 2019-06-01 .. 2023-12-31: at most (640 - 64 - 24) / 72 = 7 ticks, too few
+  // for 55 months or 18 quarters. Financial years from April: FY2019 starts 2019-04-01, before the
+  // axis, so FY2020 .. FY2023 (four ticks); calendar years would be 2020 .. 2023.
+  programme_report r = sample();
+  r.indicators[0].trajectory = {{parse_date("2019-06-01"), 0}, {parse_date("2023-12-31"), 400}};
+  r.fy_first_month = 4;
+  std::string html = report_to_html(r);
+  for (const char* fy : {">FY2020<", ">FY2021<", ">FY2022<", ">FY2023<"})
+    EXPECT_NE(html.find(fy), std::string::npos) << fy;
+  r.fy_first_month = 1;
+  html = report_to_html(r);
+  EXPECT_EQ(html.find(">FY20"), std::string::npos);
+  EXPECT_NE(html.find(">2020<"), std::string::npos);
+}
+
 TEST(Report, StatusTableNamesEveryStatus) {
   static_assert(to_string(progress_status::no_target) == "no_target");
   static_assert(display_name(progress_status::no_target) == "no target");
