@@ -1,6 +1,8 @@
 // regiokpi: queries over a measurement_store. DHIS2's order: the time rule combines each series'
 // values inside a period, the space rule combines those results across the members not grouped by,
 // then optionally a running total over each group's periods. Linear in the number of measurements.
+// Coverage (members at a threshold, of the members expected) and derived indicators (formulas per
+// member, where every part is present) are queries too: the one place those rules live.
 //   regiokpi::query q{.indicators = {"jobs"}, .period = regiokpi::period_type::quarter,
 //                     .group_by = {"municipality"}, .time = regiokpi::time_rule::last};
 //   regiokpi::aggregate_result r = regiokpi::aggregate(store, q);
