@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 #include <random>
+#include <set>
 #include <string>
 #include <tuple>
 #include <unordered_set>
@@ -902,4 +903,231 @@ TEST(AggregateFormulas, BadFormulasAreRefused) {
   q = per_1000(space_rule::sum, {"region"});
   q.formulas[0].id.clear();
   EXPECT_THROW(aggregate(s, q), error);
+}
+
+// ---- coverage and formulas against the plain reference on random data ----------------------------
+
+namespace {
+
+struct random_data {
+  std::vector<ref_row> rows;
+  measurement_store store;
+};
+
+/// As in AgreesWithAPlainReferenceOnRandomData: 4 municipalities (Z is no member of the programme),
+/// 3 sectors (the empty one is a total), 7 indicators, values exact in binary.
+random_data random_rows(unsigned seed) {
+  std::mt19937 rng(seed);
+  const char* munis[] = {"Emmen", "Assen", "Aa en Hunze", "Z"};
+  const char* sectors[] = {"zorg", "bouw", ""};
+  random_data out;
+  std::string csv = "indicator,date,municipality,sector,value\n";
+  for (int i = 0; i < 1500; ++i) {
+    ref_row r;
+    r.indicator = "i" + std::to_string(rng() % 4);
+    r.day = d("2019-12-28").day_number() + static_cast<std::int32_t>(rng() % 380);
+    r.coords = {munis[rng() % 4], sectors[rng() % 3]};
+    r.value = static_cast<double>(static_cast<int>(rng() % 41) - 10) / 4;  // -2.5 .. 7.5, zeros common
+    csv += r.indicator + "," + format_date(date::from_day_number(r.day)) + "," + r.coords[0] + "," + r.coords[1] + "," +
+           std::to_string(r.value) + "\n";
+    out.rows.push_back(r);
+  }
+  out.store = load(csv);
+  return out;
+}
+
+programme municipality_programme() {
+  programme p;
+  p.id = "p";
+  dimension m;
+  m.id = "municipality";
+  m.kind = dimension_kind::category;
+  m.members = {member{.id = "Emmen"}, member{.id = "Assen"}, member{.id = "Aa en Hunze"}};
+  p.dimensions.push_back(m);
+  return p;
+}
+
+/// The reference's rows of `q` grouped by its group_by plus `members`: (outer key, member key) ->
+/// period -> value, and the periods of each outer key.
+struct by_member_ref {
+  std::map<std::vector<std::string>, std::map<std::string, std::map<std::int32_t, double>>> values;
+  std::map<std::vector<std::string>, std::set<std::int32_t>> periods;
+};
+
+by_member_ref reference_by_member(const std::vector<ref_row>& data, const std::vector<std::string>& dims, query q,
+                                  const std::vector<std::string>& members) {
+  const std::size_t G = q.group_by.size();
+  q.space = space_rule::sum;
+  q.group_by.insert(q.group_by.end(), members.begin(), members.end());
+  by_member_ref out;
+  for (const auto& [key, p, v] : reference(data, dims, q)) {
+    const std::vector<std::string> outer(key.begin(), key.begin() + 1 + static_cast<std::ptrdiff_t>(G));
+    std::string m;
+    for (std::size_t k = 0; k < members.size(); ++k) m += (k ? "/" : "") + key[1 + G + k];
+    out.values[outer][m][p] = v;
+    out.periods[outer].insert(p);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST(AggregateCoverage, AgreesWithAReferenceOnRandomData) {
+  const auto data = random_rows(9);
+  const std::vector<std::string> dims{"municipality", "sector"};
+  const programme p = municipality_programme();
+  const char* expected[] = {"Emmen", "Assen", "Aa en Hunze"};  // definition order
+  int checked = 0;
+  for (period_type pt : {period_type::month, period_type::quarter, period_type::year})
+    for (int t = 0; t < 8; ++t)
+      for (int variant = 0; variant < 4; ++variant) {
+        query q;
+        q.period = pt;
+        q.time = static_cast<time_rule>(t);
+        q.space = space_rule::coverage;
+        q.space_dimension = "municipality";
+        q.coverage_threshold = variant % 2 == 0 ? 0 : 2.5;
+        q.cumulative = variant >= 2;
+        q.coverage_share = variant == 3;
+        if (variant == 1) q.group_by = {"sector"};
+        if (t == 3) q.from = d("2020-02-29"), q.to = d("2020-12-31");
+        const auto ref = reference_by_member(data.rows, dims, q, {"municipality"});
+        // Count, per outer group and period, the expected members whose value there (carried when
+        // it is a stock: last, or a running total) is at least the threshold.
+        const bool carry = q.time == time_rule::last || q.cumulative;
+        std::vector<std::tuple<std::vector<std::string>, std::int32_t, double, std::uint32_t>> want;
+        for (const auto& [outer, ps] : ref.periods) {
+          std::map<std::int32_t, std::pair<std::uint32_t, std::uint32_t>> met;  // period -> (met, reporting)
+          for (const char* m : expected) {
+            const auto mit = ref.values.at(outer).find(m);
+            std::optional<double> cur;
+            for (std::int32_t per : ps) {
+              if (mit != ref.values.at(outer).end() && mit->second.count(per))
+                cur = mit->second.at(per);
+              else if (!carry)
+                cur.reset();
+              auto& [n, reporting] = met[per];
+              if (cur) ++reporting;
+              if (cur && *cur >= q.coverage_threshold) ++n;
+            }
+          }
+          for (const auto& [per, nr] : met)
+            want.emplace_back(outer, per, q.coverage_share ? nr.first / 3.0 : nr.first, nr.second);
+        }
+        const auto got = aggregate(data.store, q, &p);
+        ASSERT_EQ(got.size(), want.size()) << to_string(pt) << " " << t << " " << variant;
+        for (std::size_t i = 0; i < got.size(); ++i) {
+          const auto& [key, per, v, reporting] = want[i];
+          ASSERT_EQ(got.indicator(i), key[0]);
+          for (std::size_t k = 0; k < q.group_by.size(); ++k) ASSERT_EQ(got.group_value(i, k), key[k + 1]);
+          ASSERT_EQ(got.period_index(i), per);
+          ASSERT_DOUBLE_EQ(got.value(i), v) << to_string(pt) << " " << t << " " << variant << " row " << i;
+          ASSERT_EQ(got.members_expected(i), 3u);
+          ASSERT_EQ(got.members_reporting(i), reporting);
+        }
+        ++checked;
+      }
+  EXPECT_EQ(checked, 3 * 8 * 4);
+}
+
+TEST(AggregateFormulas, AgreesWithAReferenceOnRandomData) {
+  const auto data = random_rows(11);
+  const std::vector<std::string> dims{"municipality", "sector"};
+  int checked = 0;
+  for (period_type pt : {period_type::month, period_type::quarter, period_type::year})
+    for (int t = 0; t < 8; ++t)
+      for (int sp = 0; sp < 5; ++sp) {
+        query q;
+        q.period = pt;
+        q.time = static_cast<time_rule>(t);
+        q.space = static_cast<space_rule>(sp);
+        q.formulas = {formula_spec{"r", {"i0"}, {"i1", "i2"}, 10}, formula_spec{"n", {"i3", "i0"}, {}, 0.5}};
+        q.cumulative = (t + sp) % 3 == 0;
+        if ((t + sp) % 4 == 1) q.group_by = {"sector"};
+        // Members: municipalities, or (municipality, sector) pairs when sector is not grouped by.
+        q.member_dimensions = sp % 2 == 0 || !q.group_by.empty() ? std::vector<std::string>{"municipality"}
+                                                                 : std::vector<std::string>{"municipality", "sector"};
+        // All four indicators go through the reference together (its carry range is the store's); the
+        // parts are not running totals: cumulative applies to the formula's result.
+        query parts_q = q;
+        parts_q.cumulative = false;
+        const auto ref = reference_by_member(data.rows, dims, parts_q, q.member_dimensions);
+        std::vector<std::tuple<std::vector<std::string>, std::int32_t, double>> want;
+        std::map<std::vector<std::string>, std::vector<std::string>> incomplete_want;
+        for (const auto& f : q.formulas) {
+          std::vector<std::string> parts = f.numerator;
+          parts.insert(parts.end(), f.denominator.begin(), f.denominator.end());
+          // outer group (formula id + group-by values) -> period -> member -> (parts seen, num, den)
+          std::map<std::vector<std::string>,
+                   std::map<std::int32_t, std::map<std::string, std::tuple<int, double, double>>>>
+              cells;
+          for (const auto& [outer, by_m] : ref.values) {
+            if (std::find(parts.begin(), parts.end(), outer[0]) == parts.end()) continue;
+            std::vector<std::string> g = outer;
+            g[0] = f.id;
+            const bool num = std::count(f.numerator.begin(), f.numerator.end(), outer[0]) > 0;
+            const bool den = std::count(f.denominator.begin(), f.denominator.end(), outer[0]) > 0;
+            for (const auto& [m, per_v] : by_m)
+              for (const auto& [per, v] : per_v) {
+                auto& [seen, n, dd] = cells[g][per][m];
+                ++seen;
+                if (num) n += v;
+                if (den) dd += v;
+              }
+          }
+          for (const auto& [g, by_p] : cells) {
+            double running = 0;
+            for (const auto& [per, by_m] : by_p) {
+              std::vector<double> vals;
+              double nsum = 0, dsum = 0;
+              std::vector<std::string> inc;
+              for (const auto& [m, c] : by_m) {
+                const auto& [seen, n, dd] = c;
+                if (seen < static_cast<int>(parts.size())) {
+                  inc.push_back(m);
+                  continue;
+                }
+                if (!f.denominator.empty() && dd == 0) continue;
+                vals.push_back(f.denominator.empty() ? n * f.factor : n / dd * f.factor);
+                nsum += n;
+                dsum += dd;
+              }
+              incomplete_want[g] = inc;
+              if (vals.empty()) continue;
+              double v = 0;
+              if (q.space == space_rule::avg) {
+                for (double x : vals) v += x;
+                v /= static_cast<double>(vals.size());
+              } else if (q.space == space_rule::min) {
+                v = *std::min_element(vals.begin(), vals.end());
+              } else if (q.space == space_rule::max) {
+                v = *std::max_element(vals.begin(), vals.end());
+              } else if (q.space == space_rule::count) {
+                v = static_cast<double>(vals.size());
+              } else {
+                v = f.denominator.empty() ? nsum * f.factor : nsum / dsum * f.factor;
+              }
+              if (q.cumulative) v = running += v;
+              want.emplace_back(g, per, v);
+            }
+          }
+        }
+        std::sort(want.begin(), want.end(), [](const auto& a, const auto& b) {
+          return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b));
+        });
+        const auto got = aggregate(data.store, q);
+        ASSERT_EQ(got.size(), want.size()) << to_string(pt) << " " << t << " " << sp;
+        for (std::size_t i = 0; i < got.size(); ++i) {
+          const auto& [key, per, v] = want[i];
+          ASSERT_EQ(got.indicator(i), key[0]);
+          for (std::size_t k = 0; k < q.group_by.size(); ++k) ASSERT_EQ(got.group_value(i, k), key[k + 1]);
+          ASSERT_EQ(got.period_index(i), per);
+          ASSERT_NEAR(got.value(i), v, 1e-9 * std::max(1.0, std::fabs(v))) << to_string(pt) << " " << t << " " << sp;
+          std::vector<std::string> g{std::string(got.indicator(i))};
+          for (std::size_t k = 0; k < q.group_by.size(); ++k) g.emplace_back(got.group_value(i, k));
+          ASSERT_EQ(got.incomplete_members(got.group_of(i)), incomplete_want[g]);
+        }
+        ++checked;
+      }
+  EXPECT_EQ(checked, 3 * 8 * 5);
 }
