@@ -864,11 +864,13 @@ aggregate_result aggregate_series(const measurement_store& st, const query& q, c
 namespace {
 
 /// The programme dimension a coverage query over `column` counts, and the level whose members it
-/// expects (see query::coverage_level).
-std::pair<const dimension*, std::string_view> coverage_dimension(const programme& prog, std::string_view column,
-                                                                 std::string_view level) {
+/// expects (see query::coverage_level): given, else the column's own name when it names a level,
+/// else the one level at which the indicators' members in that column sit.
+std::pair<const dimension*, std::string> coverage_dimension(const programme& prog, const measurement_store& st,
+                                                            std::string_view column, std::string_view level,
+                                                            const std::vector<std::string>& indicators) {
   const dimension* dim = prog.find_dimension(column);
-  std::string_view at = level;
+  std::string at(level);
   if (dim == nullptr) {
     // The measurements may name the column after a level (municipality) of a dimension (region).
     for (const auto& d : prog.dimensions)
@@ -878,15 +880,36 @@ std::pair<const dimension*, std::string_view> coverage_dimension(const programme
         break;
       }
   }
-  if (dim != nullptr && at.empty() && !dim->levels.empty()) at = dim->levels.back();
-  return {dim, at};
+  if (dim == nullptr || !at.empty() || dim->levels.empty()) return {dim, at};
+  // A hierarchy and no level named: the level of the members that report (one pass over the series).
+  std::unordered_map<std::string_view, const member*> by_id;
+  for (const auto& m : dim->members) by_id.emplace(m.id, &m);
+  std::vector<bool> wanted(st.indicator_count(), indicators.empty());
+  for (const auto& id : indicators)
+    if (auto i = st.find_indicator(id)) wanted[*i] = true;
+  std::vector<std::string_view> levels;
+  if (const auto d = st.find_dimension(column))
+    for (std::uint32_t s = 0; s < st.series_count(); ++s) {
+      if (!wanted[st.series_indicator(s)]) continue;
+      const auto it = by_id.find(st.member_name(st.series_member(s, *d)));
+      if (it != by_id.end() && std::find(levels.begin(), levels.end(), it->second->level) == levels.end())
+        levels.push_back(it->second->level);
+    }
+  if (levels.size() > 1) {
+    std::string names;
+    for (const auto l : levels) names += (names.empty() ? "" : ", ") + quote(l);
+    throw error(errc::invalid_argument, "members of several levels (" + names + ") report in " + quote(column) +
+                                            ": name the level whose members are expected (coverage_level)");
+  }
+  return {dim, levels.empty() ? dim->levels.back() : std::string(levels.front())};
 }
 
 }  // namespace
 
-std::optional<std::vector<const member*>> coverage_members(const programme& prog, std::string_view column,
-                                                           std::string_view level) {
-  const auto [dim, at] = coverage_dimension(prog, column, level);
+std::optional<std::vector<const member*>> coverage_members(const programme& prog, const measurement_store& store,
+                                                           std::string_view column, std::string_view level,
+                                                           const std::vector<std::string>& indicators) {
+  const auto [dim, at] = coverage_dimension(prog, store, column, level, indicators);
   if (dim == nullptr) return std::nullopt;
   return dim->members_at_level(at);
 }
@@ -929,7 +952,9 @@ std::size_t block_end(const aggregate_result& r, std::size_t b, std::size_t keep
 /// grouped by the member column as well; a walk over its (sorted) rows does the rest.
 aggregate_result coverage_of(const measurement_store& st, const query& q, const programme& prog) {
   const std::string column = member_column(st, q);
-  const auto expected = coverage_members(prog, column, q.coverage_level);
+  const auto [dim, level] = coverage_dimension(prog, st, column, q.coverage_level, q.indicators);
+  std::optional<std::vector<const member*>> expected;
+  if (dim != nullptr) expected = dim->members_at_level(level);
   if (q.coverage_share && !expected)
     throw error(errc::invalid_argument, "a coverage share needs the members expected: " + quote(column) +
                                             " is not a dimension (nor a level) of the programme");
@@ -941,7 +966,6 @@ aggregate_result coverage_of(const measurement_store& st, const query& q, const 
 
   // Group-by columns that map the members to an ancestor (province over municipality): a group
   // expects only the members under its value.
-  const dimension* dim = coverage_dimension(prog, column, q.coverage_level).first;
   std::vector<std::size_t> mapping;
   if (dim != nullptr && column == dim->id)
     for (std::size_t k = 0; k < G; ++k)
@@ -951,9 +975,9 @@ aggregate_result coverage_of(const measurement_store& st, const query& q, const 
   std::unordered_map<std::string_view, const member*> by_id;
   if (dim != nullptr)
     for (const auto& m : dim->members) by_id.emplace(m.id, &m);
-  auto ancestor = [&](const member* m, std::string_view level) -> std::string_view {
+  auto ancestor = [&](const member* m, std::string_view at) -> std::string_view {
     for (std::size_t steps = 0; m && steps <= by_id.size(); ++steps) {
-      if (m->level == level) return m->id;
+      if (m->level == at) return m->id;
       const auto it = m->parent.empty() ? by_id.end() : by_id.find(m->parent);
       m = it == by_id.end() ? nullptr : it->second;
     }

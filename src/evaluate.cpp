@@ -142,7 +142,7 @@ void coverage_parts(planned_results& plan, const programme& prog, const measurem
         .push_back(i->id);
     // Before any report the members are all there, without values.
     auto& part = plan.by_member[i->id];
-    if (const auto expected = coverage_members(prog, *col, i->coverage->level))
+    if (const auto expected = coverage_members(prog, store, *col, i->coverage->level, {i->id}))
       for (const member* m : *expected) part.members.push_back({m->id, std::nullopt});
   }
   for (auto& [k, ids] : groups) {
@@ -220,7 +220,7 @@ std::optional<coverage_matrix> matrix_of(const indicator& ind, const programme& 
   cm.row_dimension = b0.dimension;
   cm.column_dimension = b1.dimension;
   cm.threshold = ind.coverage->threshold;
-  if (const auto rows = coverage_members(prog, *c0, b0.level))
+  if (const auto rows = coverage_members(prog, store, *c0, b0.level, {ind.id}))
     for (const member* m : *rows) cm.rows.push_back(m->id);
   for (const member* m : d1->members_at_level(b1.level)) cm.columns.push_back(m->id);
   std::unordered_map<std::string_view, std::uint32_t> group_of_column;

@@ -805,6 +805,29 @@ TEST(AggregateCoverage, RunningTotalsAreCarriedAndShareNeedsKnownMembers) {
   }
 }
 
+TEST(AggregateCoverage, WithoutALevelTheReportingMembersLevelIsExpected) {
+  const programme p = region_programme();
+  // Members of two levels report (a province and a municipality): which are expected is unclear.
+  const auto mixed = load(
+      "indicator,date,region,value\n"
+      "env,2021-02-01,drenthe,1\n"
+      "env,2021-02-01,emmen,1\n");
+  query q = quarterly(time_rule::last, space_rule::coverage, {});
+  q.coverage_threshold = 1;
+  try {
+    aggregate(mixed, q, &p);
+    FAIL() << "two levels report";
+  } catch (const error& e) {
+    EXPECT_EQ(e.code(), errc::invalid_argument);
+    EXPECT_NE(std::string(e.what()).find("\"province\", \"municipality\""), std::string::npos) << e.what();
+  }
+  // Naming the level settles it: of the three municipalities, Emmen counts.
+  q.coverage_level = "municipality";
+  const auto r = aggregate(mixed, q, &p);
+  EXPECT_THAT(rows(r), ElementsAre("env|2021-Q1|1"));
+  EXPECT_EQ(r.members_expected(0), 3u);
+}
+
 namespace {
 
 // Care workers and households by municipality and sector on 2021-03-31; c reports households only.

@@ -59,7 +59,8 @@ struct query {
   /// coverage: a member counts when its value (its series summed) is >= this threshold.
   double coverage_threshold = 0;
   /// coverage: the hierarchy level whose members are expected (municipality); empty: the level the
-  /// measurements' column is named after, else the dimension's lowest level (a category: all members).
+  /// measurements' column is named after, else the one level at which the members that report sit
+  /// (an error when they sit at several; a category: all its members).
   std::string coverage_level;
   /// coverage: the value is the share of the expected members that count (0..1), not their number.
   bool coverage_share = false;
@@ -179,12 +180,14 @@ class aggregate_result {
 REGIOKPI_EXPORT aggregate_result aggregate(const measurement_store& store, const query& q,
                                            const programme* prog = nullptr);
 
-/// The members a coverage query counting `column`'s members expects: those of the programme
-/// dimension named `column` (or having a level of that name) at `level` (empty: as query::coverage_level
-/// says), in definition order; nullopt when no programme dimension fits.
-REGIOKPI_EXPORT std::optional<std::vector<const member*>> coverage_members(const programme& prog,
-                                                                           std::string_view column,
-                                                                           std::string_view level);
+/// The members a coverage query over `column` (a store dimension) expects: those of the programme
+/// dimension named `column` (or having a level of that name) at `level`, in definition order; with
+/// no level, as query::coverage_level says (the level at which `indicators`' members report; empty:
+/// all indicators). nullopt when no programme dimension fits. Throws error(invalid_argument) when
+/// members of several levels report and no level is named.
+REGIOKPI_EXPORT std::optional<std::vector<const member*>> coverage_members(
+    const programme& prog, const measurement_store& store, std::string_view column, std::string_view level,
+    const std::vector<std::string>& indicators = {});
 
 /// The result as CSV: header indicator,<group_by...>,period,value; period labels as in calendar.hpp;
 /// values in the shortest form that reads back to the same double.

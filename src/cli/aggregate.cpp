@@ -17,8 +17,8 @@ namespace {
 
 struct options {
   std::string input, period = "month", by, time = "sum", space = "sum", indicators, from, to, output = "-";
-  std::string programme, as_recorded_on, weight, space_dimension;
-  bool cumulative = false;
+  std::string programme, as_recorded_on, weight, space_dimension, coverage_level;
+  bool cumulative = false, share = false;
   int fy_first_month = 1;
   double threshold = 0;
 };
@@ -53,6 +53,8 @@ int run(const options& o) {
   q.weight_attribute = o.weight;
   if (!std::isfinite(o.threshold)) throw usage_error("--threshold: must be a finite number");
   q.coverage_threshold = o.threshold;
+  q.coverage_level = o.coverage_level;
+  q.coverage_share = o.share;
   q.space_dimension = o.space_dimension;
   std::optional<programme> prog;
   if (!o.programme.empty()) prog = read_programme(read_file(o.programme), o.programme);
@@ -107,6 +109,9 @@ const bool registered = register_command({
       app.add_option("--weight", o->weight, "weighted_avg: the member attribute that weighs (population)");
       app.add_option("--threshold", o->threshold, "coverage: a member counts when its value is at least this");
       app.add_option("--space-dimension", o->space_dimension, "weighted_avg/coverage: the dimension combined");
+      app.add_option("--coverage-level", o->coverage_level,
+                     "coverage: the hierarchy level whose members are expected (default: the lowest)");
+      app.add_flag("--share", o->share, "coverage: the share of the members expected (0..1), not their number");
       app.add_option("--output,-o", o->output, "Output file (default: stdout)");
       return [o] { return run(*o); };
     },

@@ -91,6 +91,31 @@ done
 run "$data/measurements_small.csv" --period month --by province
 check "unknown --by message" '"province" is not a dimension of the measurements (they have: municipality, sector)' "$(cat "$tmp/err")"
 
+# Coverage counts municipalities (each one's kinds summed) of the six the Regio Deal expects: in
+# 2021 Coevorden (hotspot 1) and Emmen (0 + 1) reach 1, Hoogeveen (0) does not; the total row (no
+# municipality) and the sector dimension count for nothing. 2 of 6 = 0.333..., carried into 2022,
+# when Hoogeveen reports 2: 3 of 6 = 0.5.
+ex=$src/examples/regio-deal-zod
+cat >"$tmp/cov.csv" <<'CSV'
+indicator,date,region,environment-kind,value
+W-b.innovation-environments,2021-03-31,coevorden,hotspot,1
+W-b.innovation-environments,2021-03-31,emmen,hotspot,0
+W-b.innovation-environments,2021-06-30,emmen,campus,1
+W-b.innovation-environments,2021-06-30,hoogeveen,campus,0
+W-b.innovation-environments,2021-06-30,,campus,5
+W-b.innovation-environments,2022-03-31,hoogeveen,fieldlab,2
+CSV
+run "$tmp/cov.csv" --programme "$ex/programme.json" --period year --time last --space coverage \
+  --space-dimension region --threshold 1
+check "coverage count" 'indicator,period,value
+W-b.innovation-environments,2021,2
+W-b.innovation-environments,2022,3' "$(cat "$tmp/out")"
+run "$tmp/cov.csv" --programme "$ex/programme.json" --period year --time last --space coverage \
+  --space-dimension region --threshold 1 --share --coverage-level municipality
+check "coverage share" 'indicator,period,value
+W-b.innovation-environments,2021,0.3333333333333333
+W-b.innovation-environments,2022,0.5' "$(cat "$tmp/out")"
+
 # A missing input file: exit 3.
 run "$tmp/missing.csv" --period month
 check "missing file rc" 3 "$rc"
