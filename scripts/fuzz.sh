@@ -5,12 +5,16 @@
 # build/fuzz/corpus/<target>/ (the seed corpus is only read); a crash leaves its input in
 # build/fuzz/artifacts/<target>/ and stops the script with a non-zero exit. Add every input that found
 # a bug to tests/fuzz/corpus/<target>/ with the fix, and record the runs in docs/fuzzing.md.
-#   scripts/fuzz.sh [SECONDS]
+#   scripts/fuzz.sh [SECONDS]        (JOBS=2 scripts/fuzz.sh 60: at most two compiles at a time)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz
+# Only the fuzz binaries (one per seed corpus), not the whole tree: JOBS (default: ninja's choice)
+# limits the parallel compiles on a shared machine.
+targets=()
+for seeds in tests/fuzz/corpus/*/; do targets+=("$(basename "$seeds")_fuzz"); done
+cmake --build --preset fuzz ${JOBS:+-j "$JOBS"} --target "${targets[@]}"
 out=build/fuzz
 status=0
 for seeds in tests/fuzz/corpus/*/; do

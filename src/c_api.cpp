@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "regiokpi/aggregate.hpp"
+#include "regiokpi/csv.hpp"
 #include "regiokpi/error.hpp"
 #include "regiokpi/evaluate.hpp"
 #include "regiokpi/ingest.hpp"
@@ -470,19 +471,31 @@ int rk_store_ingest_csv(rk_store* store, const char* text, size_t length, const 
   });
 }
 
+namespace {
+/// Text a store keeps (and rk_store_export_arrow hands out as Arrow utf8) must be UTF-8: why `text`
+/// (the row's `what`) is not, with the byte's 1-based offset; empty if it is.
+std::string utf8_problem(const std::string& what, std::string_view text) {
+  const std::size_t bad = regiokpi::detail::first_invalid_utf8(text);
+  if (bad == text.size()) return {};
+  return what + ", byte " + std::to_string(bad + 1) + ": " + regiokpi::detail::invalid_utf8_message(text[bad]);
+}
+}  // namespace
+
 int rk_store_append(rk_store* store, const char* const* dimension_names, size_t dimension_count,
                     const rk_measurement* rows, size_t row_count) {
   return guarded([&] {
     require(store != nullptr && (rows != nullptr || row_count == 0), "rk_store_append: NULL argument");
     require(dimension_names != nullptr || dimension_count == 0, "rk_store_append: NULL dimension names");
     std::vector<std::string> dims;
+    std::vector<regiokpi::diagnostic> problems;
     for (size_t d = 0; d < dimension_count; ++d) {
       require(dimension_names[d] != nullptr, "rk_store_append: NULL dimension name");
       dims.emplace_back(dimension_names[d]);
+      if (auto bad = utf8_problem("dimension name", dims.back()); !bad.empty())
+        problems.push_back({"dimension " + std::to_string(d + 1), std::move(bad)});
     }
     std::vector<regiokpi::measurement> ms;
     ms.reserve(row_count);
-    std::vector<regiokpi::diagnostic> problems;
     for (size_t i = 0; i < row_count; ++i) {
       const rk_measurement& r = rows[i];
       // Named as measurement_store::append names them (1-based), so one bad row has one name.
@@ -494,6 +507,14 @@ int rk_store_append(rk_store* store, const char* const* dimension_names, size_t 
       const auto when = regiokpi::try_parse_date(r.date);
       if (!when) {
         problems.push_back({where, regiokpi::quote(r.date) + " is not a valid date (YYYY-MM-DD)"});
+        continue;
+      }
+      std::string bad = utf8_problem("indicator", r.indicator);
+      for (size_t d = 0; d < dimension_count && bad.empty(); ++d)
+        if (r.coordinates[d]) bad = utf8_problem("coordinate " + std::to_string(d + 1), r.coordinates[d]);
+      if (bad.empty() && r.source) bad = utf8_problem("source", r.source);
+      if (!bad.empty()) {
+        problems.push_back({where, std::move(bad)});
         continue;
       }
       regiokpi::measurement m;

@@ -9,9 +9,6 @@
 #include "regiokpi/ingest.hpp"
 
 #include <fcntl.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "csv_tokenizer.hpp"
 #include "file_io.hpp"
 #include "regiokpi/detail/ingest_checker.hpp"
 
@@ -38,8 +36,8 @@ namespace {
 using detail::ingest_checker;
 
 constexpr std::size_t chunk_bytes = std::size_t{1} << 20;
-/// Readable bytes after the data in every buffer, so that 16-byte loads near the end stay inside.
-constexpr std::size_t padding = 64;
+/// Readable bytes after the data in every buffer, so that the tokenizer's 16-byte loads stay inside.
+constexpr std::size_t padding = detail::csv_padding;
 
 /// Where bytes come from: a file (pread) or a caller's memory (memcpy into the reused buffer).
 class byte_source {
@@ -93,191 +91,12 @@ class file_source final : public byte_source {
   int fd_ = -1;
 };
 
-// ---- the tokenizer ---------------------------------------------------------------------------
+// ---- the tokenizer: csv_tokenizer.hpp (shared with read_csv and the tool's option lists) -------
 
-/// One field of a row as found in the buffer: raw bytes between the quotes (if quoted), and where
-/// it starts for messages.
-struct raw_field {
-  const char* begin;
-  const char* end;
-  const char* line_start;  // first byte of the physical line the field starts on
-  std::uint64_t line;      // relative line number of that line
-  bool escaped;            // holds doubled quotes to undo
-};
-
-/// A row-level syntax problem found while tokenizing.
-struct syntax_problem {
-  const char* at;
-  const char* line_start;
-  std::uint64_t line;
-  const char* reason;
-};
-
-enum class row_result { row, need_more, end_of_input, bad_row };
-
-/// Byte classes: 1 for the bytes that end or complicate an unquoted field.
-constexpr std::array<std::uint8_t, 256> special_bytes = [] {
-  std::array<std::uint8_t, 256> t{};
-  t[static_cast<unsigned char>(',')] = 1;
-  t[static_cast<unsigned char>('\n')] = 1;
-  t[static_cast<unsigned char>('\r')] = 1;
-  t[static_cast<unsigned char>('"')] = 1;
-  return t;
-}();
-
-/// Tokenizes one row starting at p. On `row`, p moves past the row and line/line_start follow it.
-/// On `need_more`, nothing moves (the caller refills and calls again). On `bad_row`, p moves past
-/// the rest of the physical line and `problem` says what was wrong.
-row_result tokenize_row_slow(const char*& p, const char* end, bool eof, std::uint64_t& line, const char*& line_start,
-                             std::vector<raw_field>& fields, syntax_problem& problem);
-
-/// The common case fast: a row without quotes or carriage returns that ends with a line feed inside
-/// the buffer, split 16 bytes at a time (SSE2). Anything else goes to the general tokenizer. Needs
-/// `padding` readable bytes after end.
-inline row_result tokenize_row(const char*& p, const char* end, bool eof, std::uint64_t& line, const char*& line_start,
-                               std::vector<raw_field>& fields, syntax_problem& problem) {
-#if defined(__SSE2__)
-  if (p < end && *p != '\n' && *p != '\r') {
-    fields.clear();
-    const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'),
-                  dq = _mm_set1_epi8('"');
-    const char* field = p;
-    for (const char* block = p; block < end; block += 16) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block));
-      const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, lf)),
-                                       _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, dq)));
-      auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
-      while (mask != 0) {
-        const char* c = block + __builtin_ctz(mask);
-        mask &= mask - 1;
-        if (c >= end) break;
-        if (*c == ',') {
-          fields.push_back({field, c, p, line, false});
-          field = c + 1;
-        } else if (*c == '\n') {
-          fields.push_back({field, c, p, line, false});
-          p = c + 1;
-          ++line;
-          line_start = p;
-          return row_result::row;
-        } else {
-          return tokenize_row_slow(p, end, eof, line, line_start, fields, problem);
-        }
-      }
-    }
-  }
-#endif
-  return tokenize_row_slow(p, end, eof, line, line_start, fields, problem);
-}
-
-row_result tokenize_row_slow(const char*& p, const char* end, bool eof, std::uint64_t& line, const char*& line_start,
-                             std::vector<raw_field>& fields, syntax_problem& problem) {
-  fields.clear();
-  const char* q = p;
-  std::uint64_t ln = line;
-  const char* ls = line_start;
-  // Blank lines carry no row: skip them.
-  while (q < end && (*q == '\n' || (*q == '\r' && q + 1 < end && q[1] == '\n'))) {
-    q += *q == '\n' ? 1 : 2;
-    ++ln;
-    ls = q;
-  }
-  if (q == end || (*q == '\r' && q + 1 == end)) {
-    if (!eof) return row_result::need_more;
-    p = end;
-    line = ln;
-    line_start = ls;
-    return row_result::end_of_input;
-  }
-  auto fail = [&](const char* at, const char* reason) {
-    problem = {at, ls, ln, reason};
-    // Resynchronise at the next line break.
-    const char* nl = static_cast<const char*>(std::memchr(at, '\n', static_cast<std::size_t>(end - at)));
-    if (nl == nullptr && !eof) return row_result::need_more;
-    p = nl ? nl + 1 : end;
-    line = ln + (nl ? 1 : 0);
-    line_start = p;
-    return row_result::bad_row;
-  };
-  for (;;) {
-    raw_field f{q, q, ls, ln, false};
-    if (q < end && *q == '"') {
-      const char* open = q;
-      ++q;
-      f.begin = q;
-      for (;;) {
-        while (q < end && *q != '"') {
-          if (*q == '\n') {
-            ++ln;
-            ls = q + 1;
-          }
-          ++q;
-        }
-        if (q == end) {
-          if (!eof) return row_result::need_more;
-          problem = {open, f.line_start, f.line, "a quoted field is not closed before the end of the input"};
-          p = end;
-          line = ln;
-          line_start = ls;
-          return row_result::bad_row;
-        }
-        if (q + 1 == end && !eof) return row_result::need_more;
-        if (q + 1 < end && q[1] == '"') {
-          f.escaped = true;
-          q += 2;
-          continue;
-        }
-        f.end = q++;
-        break;
-      }
-      if (q < end && *q != ',' && *q != '\n' && *q != '\r')
-        return fail(q, "a closing quote must be followed by a comma or the end of the line");
-    } else {
-      while (q < end && special_bytes[static_cast<unsigned char>(*q)] == 0) ++q;
-      f.end = q;
-      if (q < end && *q == '"')
-        return fail(q, "a quote inside an unquoted field (quote the whole field and double the quote)");
-    }
-    fields.push_back(f);
-    if (q == end) {
-      if (!eof) return row_result::need_more;
-      break;
-    }
-    if (*q == ',') {
-      ++q;
-      continue;
-    }
-    if (*q == '\n') {
-      ++q;
-      ++ln;
-      ls = q;
-      break;
-    }
-    // '\r'
-    if (q + 1 == end) {
-      if (!eof) return row_result::need_more;
-      ++q;
-      break;
-    }
-    if (q[1] != '\n') return fail(q, "a carriage return not followed by a line feed");
-    q += 2;
-    ++ln;
-    ls = q;
-    break;
-  }
-  p = q;
-  line = ln;
-  line_start = ls;
-  return row_result::row;
-}
-
-/// 1-based column, in characters, of `at` on the line starting at `line_start` (UTF-8 aware).
-std::uint64_t column_of(const char* line_start, const char* at) {
-  std::uint64_t col = 1;
-  for (const char* c = line_start; c < at; ++c)
-    if ((static_cast<unsigned char>(*c) & 0xC0) != 0x80) ++col;
-  return col;
-}
+using detail::column_of;
+using detail::csv_raw_field;
+using detail::csv_row;
+using detail::csv_step;
 
 // ---- values ------------------------------------------------------------------------------------
 
@@ -415,8 +234,8 @@ class part_parser {
     const char* p = buf.data();
     std::uint64_t line = 0;
     const char* line_start = p;
-    std::vector<raw_field> fields;
-    fields.reserve(lay_.columns + 4);
+    csv_row row;
+    row.fields.reserve(lay_.columns + 4);
     for (;;) {
       // Refill: keep the unparsed tail, read behind it.
       const std::size_t consumed = static_cast<std::size_t>(p - buf.data());
@@ -445,18 +264,18 @@ class part_parser {
           lines_ = line;
           return;
         }
-        syntax_problem problem{};
-        const row_result r = tokenize_row(p, end, eof, line, line_start, fields, problem);
-        if (r == row_result::need_more) break;
-        if (r == row_result::end_of_input) {
+        const csv_step r = detail::tokenize_row(p, end, eof, line, line_start, row);
+        if (r == csv_step::need_more) break;
+        if (r == csv_step::end_of_input) {
           stop_ = buf_pos + static_cast<std::uint64_t>(p - buf.data());
           lines_ = line;
           return;
         }
-        if (r == row_result::bad_row) {
-          add_error(problem.line, column_of(problem.line_start, problem.at), problem.reason, false);
+        if (r == csv_step::bad_row) {
+          add_error(row.problem.line, column_of(row.problem.line_start, row.problem.at),
+                    detail::csv_problem_message(row.problem), false);
         } else {
-          row(fields, p);
+          take_row(row, p);
         }
         if (errors_.size() > opt_.max_errors) {
           stop_ = ~std::uint64_t{0};
@@ -488,30 +307,29 @@ class part_parser {
     errors_.push_back({line, column, std::move(reason), validation});
   }
 
-  std::string_view text_of(const raw_field& f, std::size_t col) {
-    if (!f.escaped) return {f.begin, static_cast<std::size_t>(f.end - f.begin)};
-    std::string& s = text_[col];
-    s.clear();
-    for (const char* c = f.begin; c < f.end; ++c) {
-      s += *c;
-      if (*c == '"') ++c;  // the second of a doubled quote
+  std::string_view text_of(const csv_raw_field& f, std::size_t col) { return detail::unescape(f, text_[col]); }
+
+  void field_error(const csv_raw_field& f, std::string reason, bool validation = false) {
+    add_error(f.line, column_of(f.line_start, detail::field_start(f)), std::move(reason), validation);
+  }
+
+  void take_row(const csv_row& tokens, const char* row_end) {
+    const std::vector<csv_raw_field>& fields = tokens.fields;
+    // Text must be UTF-8 (a store's strings reach Arrow utf8 columns): checked only for rows with a
+    // byte >= 0x80, which the tokenizer notes on its way.
+    const char* bad = nullptr;
+    if (const csv_raw_field* f = detail::field_with_invalid_utf8(tokens, bad)) [[unlikely]] {
+      const auto [line, column] = detail::place_in_field(*f, bad);
+      add_error(line, column, detail::invalid_utf8_message(*bad) + " (the file must be UTF-8)", false);
+      return;
     }
-    return s;
-  }
-
-  void field_error(const raw_field& f, std::string reason, bool validation = false) {
-    add_error(f.line, column_of(f.line_start, f.begin - (f.begin > f.line_start && f.begin[-1] == '"' ? 1 : 0)),
-              std::move(reason), validation);
-  }
-
-  void row(const std::vector<raw_field>& fields, const char* row_end) {
     if (fields.size() != lay_.columns) {
       if (fields.size() > lay_.columns) {
-        const raw_field& extra = fields[lay_.columns];
+        const csv_raw_field& extra = fields[lay_.columns];
         field_error(extra, "this row has " + std::to_string(fields.size()) + " fields, the header has " +
                                std::to_string(lay_.columns));
       } else {
-        const raw_field& last = fields.back();
+        const csv_raw_field& last = fields.back();
         const char* at = last.end;
         if (at < row_end && *at == '"') ++at;
         add_error(last.line, column_of(last.line_start, at),
@@ -522,7 +340,7 @@ class part_parser {
       return;
     }
     const std::size_t errors_before = errors_.size();
-    auto at = [&](role r) -> const raw_field& { return fields[lay_.at[static_cast<int>(r)]]; };
+    auto at = [&](role r) -> const csv_raw_field& { return fields[lay_.at[static_cast<int>(r)]]; };
     auto text = [&](role r) { return text_of(at(r), lay_.at[static_cast<int>(r)]); };
 
     const std::string_view indicator = text(role::indicator);
@@ -776,7 +594,7 @@ std::uint64_t read_header(const byte_source& src, const std::string& name, layou
   std::vector<char> buf;
   std::size_t have = 0;
   bool eof = false;
-  std::vector<raw_field> fields;
+  csv_row row;
   const char* p = nullptr;
   std::uint64_t line = 0;
   const char* line_start = nullptr;
@@ -791,17 +609,25 @@ std::uint64_t read_header(const byte_source& src, const std::string& name, layou
     p = buf.data() + bom;
     line = 0;
     line_start = p;
-    syntax_problem problem{};
-    const row_result r = tokenize_row(p, buf.data() + have, eof, line, line_start, fields, problem);
-    if (r == row_result::need_more) continue;
-    if (r == row_result::end_of_input)
+    const csv_step r = detail::tokenize_row(p, buf.data() + have, eof, line, line_start, row);
+    if (r == csv_step::need_more) continue;
+    if (r == csv_step::end_of_input)
       throw error(errc::parse_error, std::vector<diagnostic>{{name, "the input is empty: expected a header row"}});
-    if (r == row_result::bad_row)
+    if (r == csv_step::bad_row)
+      throw error(
+          errc::parse_error,
+          std::vector<diagnostic>{{place(name, row.problem.line + 1, column_of(row.problem.line_start, row.problem.at)),
+                                   detail::csv_problem_message(row.problem)}});
+    const char* bad = nullptr;
+    if (const csv_raw_field* f = detail::field_with_invalid_utf8(row, bad)) {
+      const auto [l, c] = detail::place_in_field(*f, bad);
       throw error(errc::parse_error,
                   std::vector<diagnostic>{
-                      {place(name, problem.line + 1, column_of(problem.line_start, problem.at)), problem.reason}});
+                      {place(name, l + 1, c), detail::invalid_utf8_message(*bad) + " (the file must be UTF-8)"}});
+    }
     break;
   }
+  const std::vector<csv_raw_field>& fields = row.fields;
   static constexpr std::array<std::string_view, 8> reserved{"indicator", "date",        "value",    "status",
                                                             "source",    "recorded_at", "revision", "note"};
   std::vector<diagnostic> problems;
@@ -810,13 +636,10 @@ std::uint64_t read_header(const byte_source& src, const std::string& name, layou
   lay.dimension_of.assign(fields.size(), 0);
   std::vector<std::string> names;
   for (std::size_t c = 0; c < fields.size(); ++c) {
-    const raw_field& f = fields[c];
-    std::string n;
-    for (const char* q = f.begin; q < f.end; ++q) {
-      n += *q;
-      if (f.escaped && *q == '"') ++q;
-    }
-    const std::string where = place(name, f.line + 1, column_of(f.line_start, f.begin));
+    const csv_raw_field& f = fields[c];
+    std::string scratch;
+    const std::string n(detail::unescape(f, scratch));
+    const std::string where = place(name, f.line + 1, column_of(f.line_start, detail::field_start(f)));
     if (n.empty()) problems.push_back({where, "column " + std::to_string(c + 1) + " has an empty name"});
     for (std::size_t b = 0; b < names.size(); ++b)
       if (names[b] == n && !n.empty())

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "programme_detail.hpp"
+#include "programme_walks.hpp"
 #include "regiokpi/programme_io.hpp"
 
 namespace regiokpi {
@@ -567,62 +568,9 @@ class rule_checker {
   }
 
   void check_formula_cycles() {
-    // Depth-first search with colours over "indicator uses indicator" edges, iterative (a chain of
-    // a million formulas must not exhaust the stack) and linear: each indicator is entered once, each
-    // edge followed once, and a cycle's path is read off the explicit stack by its recorded depth.
     const auto all = p_.all_indicators();
-    std::unordered_map<std::string_view, std::size_t> number;  // id -> index in `all` (the first one)
-    for (std::size_t k = 0; k < all.size(); ++k) number.emplace(all[k]->id, k);
-    enum : std::uint8_t { fresh, active, done };
-    std::vector<std::uint8_t> colour(all.size(), fresh);
-    std::vector<std::size_t> depth(all.size(), 0);  // position on the stack while active
-    std::vector<bool> reported(all.size(), false);
-    struct frame {
-      std::size_t node;
-      std::size_t next;  // next term to follow: numerator first, then denominator
-    };
-    std::vector<frame> stack;
-    auto term = [&](const indicator& i, std::size_t k) -> const std::string* {
-      if (!i.formula) return nullptr;
-      const auto& num = i.formula->numerator;
-      const auto& den = i.formula->denominator;
-      if (k < num.size()) return &num[k];
-      if (k - num.size() < den.size()) return &den[k - num.size()];
-      return nullptr;
-    };
-    for (std::size_t root = 0; root < all.size(); ++root) {
-      if (colour[root] != fresh || number.at(all[root]->id) != root) continue;
-      colour[root] = active;
-      depth[root] = 0;
-      stack.push_back({root, 0});
-      while (!stack.empty()) {
-        frame& f = stack.back();
-        const indicator& i = *all[f.node];
-        const std::string* u = term(i, f.next);
-        if (u == nullptr) {
-          colour[f.node] = done;
-          stack.pop_back();
-          continue;
-        }
-        ++f.next;
-        const auto it = number.find(*u);
-        if (it == number.end() || *u == i.id) continue;  // reported elsewhere
-        const std::size_t v = it->second;
-        if (colour[v] == active) {
-          if (!reported[v]) {
-            reported[v] = true;
-            std::string path;
-            for (std::size_t s = depth[v]; s < stack.size(); ++s) path += all[stack[s].node]->id + " -> ";
-            path += *u;
-            fail(pointers_.at(i.id) + "/formula", "formula cycle: " + path);
-          }
-        } else if (colour[v] == fresh) {
-          colour[v] = active;
-          depth[v] = stack.size();
-          stack.push_back({v, 0});  // invalidates f; not used again in this pass
-        }
-      }
-    }
+    for (const auto& c : formula_cycles(all))
+      fail(pointers_.at(all[c.at]->id) + "/formula", "formula cycle: " + c.path);
   }
 
   const programme& p_;

@@ -136,6 +136,75 @@ TEST(Csv, InvalidUtf8IsRefusedAtItsPlace) {
   EXPECT_EQ(texts(read_csv("\xc3\xa9,\xf4\x8f\xbf\xbf\n")), (table{{"\xc3\xa9", "\xf4\x8f\xbf\xbf"}}));
 }
 
+TEST(Csv, Utf8ValidatorFollowsRfc3629) {
+  using detail::first_invalid_utf8;
+  auto ok = [](std::string_view s) { return first_invalid_utf8(s) == s.size(); };
+  // Valid multi-byte names (Frisian, Danish): 2-byte sequences (U+00FA, U+00E2, U+00C6, U+00F8).
+  EXPECT_TRUE(ok("Súdwest-Fryslân"));
+  EXPECT_TRUE(ok("Ærø"));
+  // 3- and 4-byte sequences at the edges: U+0800 (E0 A0 80), U+D7FF (ED 9F BF), U+E000 (EE 80 80),
+  // U+FFFF (EF BF BF), U+10000 (F0 90 80 80), U+10FFFF (F4 8F BF BF).
+  EXPECT_TRUE(ok("\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80\xef\xbf\xbf\xf0\x90\x80\x80\xf4\x8f\xbf\xbf"));
+  // Overlong forms of '/' (U+002F) in two, three and four bytes, and of U+07FF in three.
+  EXPECT_EQ(first_invalid_utf8("a\xc0\xaf"), 1u);
+  EXPECT_EQ(first_invalid_utf8("ab\xc1\xbf"), 2u);
+  EXPECT_EQ(first_invalid_utf8("\xe0\x80\xaf"), 0u);
+  EXPECT_EQ(first_invalid_utf8("\xe0\x9f\xbf"), 0u);
+  EXPECT_EQ(first_invalid_utf8("\xf0\x80\x80\xaf"), 0u);
+  // UTF-16 surrogates U+D800 and U+DFFF encoded as if they were characters (CESU-8).
+  EXPECT_EQ(first_invalid_utf8("x\xed\xa0\x80"), 1u);
+  EXPECT_EQ(first_invalid_utf8("x\xed\xbf\xbf"), 1u);
+  // Above U+10FFFF (F4 90 80 80 is U+110000) and the never-used lead bytes F5..FF.
+  EXPECT_EQ(first_invalid_utf8("\xf4\x90\x80\x80"), 0u);
+  EXPECT_EQ(first_invalid_utf8("\xf5\x80\x80\x80"), 0u);
+  EXPECT_EQ(first_invalid_utf8("\xff"), 0u);
+  // Truncated sequences: at the end, and cut short by an ASCII byte; a lone continuation byte.
+  EXPECT_EQ(first_invalid_utf8("abc\xc3"), 3u);
+  EXPECT_EQ(first_invalid_utf8("abc\xe2\x82"), 3u);
+  EXPECT_EQ(first_invalid_utf8("abc\xf0\x9f\x98"), 3u);
+  EXPECT_EQ(first_invalid_utf8("\xe2\x82,"), 0u);
+  EXPECT_EQ(first_invalid_utf8("\x80"), 0u);
+  // The offset is found past the 8-byte ASCII skip and inside a word that mixes ASCII and not.
+  EXPECT_EQ(first_invalid_utf8("0123456789abcdef\xe9"), 16u);
+  EXPECT_EQ(first_invalid_utf8("01234\xc3\xa9"
+                               "89abc\xe9xyz"),
+            12u);
+}
+
+TEST(Csv, QuotedInputInMessagesStaysUtf8) {
+  // Valid multi-byte characters are kept; a byte that is not UTF-8 is escaped like a control byte.
+  EXPECT_EQ(quote("Ærø"), "\"Ærø\"");
+  EXPECT_EQ(quote("Caf\xe9!"), "\"Caf\\xe9!\"");
+  EXPECT_EQ(quote("\xed\xa0\x80"), "\"\\xed\\xa0\\x80\"");  // a surrogate: three bad bytes
+  // Shortened by characters, never inside one: 3 characters of "ééééé" are 6 bytes.
+  EXPECT_EQ(quote("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 3), "\"\xc3\xa9\xc3\xa9\xc3\xa9...\"");
+  EXPECT_EQ(detail::first_invalid_utf8(quote(std::string("a\xff\xc3", 3))), quote(std::string("a\xff\xc3", 3)).size());
+}
+
+TEST(Csv, InvalidUtf8PlacesFollowQuotedLineBreaks) {
+  // The bad byte is on line 3 (the quoted field opened on line 2 spans it), after "b" (1 character).
+  EXPECT_EQ(message_of("a,b\n1,\"x\nb\xc3\""), "w.csv:3:2: the byte \\xc3 is not valid UTF-8 (the file must be UTF-8)");
+  // A truncated 3-byte sequence cut by the comma; a valid row before it reads.
+  EXPECT_EQ(message_of("Ærø,1\n\xe2\x82,2\n"), "w.csv:2:1: the byte \\xe2 is not valid UTF-8 (the file must be UTF-8)");
+  // A byte after a closing quote is quoted as a character, or (not UTF-8) escaped.
+  EXPECT_EQ(message_of("\"a\"\xc3\xa9\n"),
+            "w.csv:1:4: unexpected \"\xc3\xa9\" after a closing quote (a quote inside a quoted field is written twice: "
+            "\"\")");
+  EXPECT_EQ(message_of("\"a\"\xe9\n"),
+            "w.csv:1:4: unexpected \"\\xe9\" after a closing quote (a quote inside a quoted field is written twice: "
+            "\"\")");
+  EXPECT_EQ(texts(read_csv("member,weight\nSúdwest-Fryslân,1\n\"Ærø\",2\n")),
+            (table{{"member", "weight"}, {"Súdwest-Fryslân", "1"}, {"Ærø", "2"}}));
+}
+
+TEST(Csv, ALoneCarriageReturnAtTheEndIsAnErrorToo) {
+  // Lines end in LF or CRLF, also the last one (the same rule as the measurements ingest).
+  EXPECT_EQ(message_of("a,b\r"),
+            "w.csv:1:4: a carriage return that is not followed by a line feed (lines end in LF or CRLF)");
+  // A row longer than a 16-byte block, with the multi-byte character in its second block.
+  EXPECT_EQ(texts(read_csv("0123456789abcdef,\xc3\xa9\n")), (table{{"0123456789abcdef", "\xc3\xa9"}}));
+}
+
 TEST(Csv, OneEscapingRuleQuotesWhatReadersWouldChange) {
   EXPECT_EQ(csv_escape("plain"), "plain");
   EXPECT_EQ(csv_escape("a,b"), "\"a,b\"");

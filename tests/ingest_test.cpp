@@ -126,13 +126,14 @@ TEST(Ingest, RejectsTheWholeBatchListingEveryError) {
                                     "a,2021-01-01,\"open,1\n");  // line 12: unterminated
   EXPECT_THAT(
       errors,
-      ElementsAre("m.csv:2:3: \"2021-02-29\" is not a valid date: 2021 is not a leap year, February has 28 days",
-                  "m.csv:3:16: \"abc\" is not a decimal number", "m.csv:4:15: this row has 3 fields, the header has 4",
-                  "m.csv:5:1: the indicator is empty", "m.csv:6:18: this row has 5 fields, the header has 4",
-                  "m.csv:7:17: a closing quote must be followed by a comma or the end of the line",
-                  "m.csv:8:15: a quote inside an unquoted field (quote the whole field and double the quote)",
-                  "m.csv:9:16: the value is empty", "m.csv:10:16: \"inf\" is not a decimal number",
-                  "m.csv:12:14: a quoted field is not closed before the end of the input"));
+      ElementsAre(
+          "m.csv:2:3: \"2021-02-29\" is not a valid date: 2021 is not a leap year, February has 28 days",
+          "m.csv:3:16: \"abc\" is not a decimal number", "m.csv:4:15: this row has 3 fields, the header has 4",
+          "m.csv:5:1: the indicator is empty", "m.csv:6:18: this row has 5 fields, the header has 4",
+          "m.csv:7:17: unexpected \"y\" after a closing quote (a quote inside a quoted field is written twice: \"\")",
+          "m.csv:8:15: a quote inside an unquoted field (quote the whole field and double the quote)",
+          "m.csv:9:16: the value is empty", "m.csv:10:16: \"inf\" is not a decimal number",
+          "m.csv:12:14: the quoted field that starts here is never closed (a missing '\"')"));
   EXPECT_EQ(dump(s), before);
   EXPECT_EQ(s.indicator_count(), 1u);
   EXPECT_EQ(s.dimensions().size(), 0u);
@@ -142,8 +143,47 @@ TEST(Ingest, ErrorColumnsCountCharactersAndFollowEmbeddedLineBreaks) {
   measurement_store s;
   EXPECT_THAT(ingest_errors(s, "indicator,region,date,value\n\"é\",\"a\nbé\",2021-13-01,1\n"),
               ElementsAre("m.csv:3:5: \"2021-13-01\" is not a valid date: the month must be 01 to 12"));
-  EXPECT_THAT(ingest_errors(s, "indicator,date,value\na,2021-01-01,1\rb,2021-01-01,1\n"),
-              ElementsAre("m.csv:2:15: a carriage return not followed by a line feed"));
+  EXPECT_THAT(
+      ingest_errors(s, "indicator,date,value\na,2021-01-01,1\rb,2021-01-01,1\n"),
+      ElementsAre("m.csv:2:15: a carriage return that is not followed by a line feed (lines end in LF or CRLF)"));
+}
+
+TEST(Ingest, InvalidUtf8IsRefusedAtTheFirstBadByte) {
+  measurement_store s;
+  ingest_csv(s, "indicator,date,value\nkeep,2020-01-01,1\n", named());
+  const auto before = dump(s);
+  const std::string bad = "the byte \\xe9 is not valid UTF-8 (the file must be UTF-8)";
+  // Latin-1 "Caf\xe9" in a dimension (line 2, column 17 after "a,2021-01-01,Caf"); in a quoted note
+  // on its second line (line 4: "x" then the byte, column 2); in a CRLF file (the tokenizer's general
+  // path); in a row longer than a 16-byte block with the byte in its third block (column 34); and the
+  // rows between them, with valid multi-byte members, stay unflagged.
+  EXPECT_THAT(ingest_errors(s,
+                            "indicator,date,region,value,note\n"
+                            "a,2021-01-01,Caf\xe9,1,\n"
+                            "a,2021-01-01,S\u00fadwest-Frysl\u00e2n,1,\"two\n"
+                            "x\xe9\"\n"
+                            "a,2021-01-01,\u00c6r\u00f8,1,\r\n"
+                            "a,2021-01-01,r,1,\xe9\r\n"
+                            "a,2021-01-01,r,1,0123456789abcdef\xe9\n"),
+              ElementsAre("m.csv:2:17: " + bad, "m.csv:4:2: " + bad, "m.csv:6:18: " + bad, "m.csv:7:34: " + bad));
+  EXPECT_EQ(dump(s), before);
+  // Overlong, surrogate and truncated sequences; the header is checked too.
+  EXPECT_THAT(ingest_errors(s,
+                            "indicator,date,value\na\xc0\xaf,2021-01-01,1\nb\xed\xa0\x80,2021-01-01,1\n"
+                            "c\xe2\x82,2021-01-01,1\n"),
+              ElementsAre("m.csv:2:2: the byte \\xc0 is not valid UTF-8 (the file must be UTF-8)",
+                          "m.csv:3:2: the byte \\xed is not valid UTF-8 (the file must be UTF-8)",
+                          "m.csv:4:2: the byte \\xe2 is not valid UTF-8 (the file must be UTF-8)"));
+  EXPECT_THAT(ingest_errors(s, "indicator,date,value,r\xe9gion\na,2021-01-01,1,x\n"),
+              ElementsAre("m.csv:1:23: " + bad));
+  EXPECT_EQ(dump(s), before);
+  // Valid multi-byte text is kept as it was written.
+  ingest_csv(
+      s, "indicator,date,region,value\nw,2021-01-01,S\u00fadwest-Frysl\u00e2n,1\nw,2021-01-01,\"\u00c6r\u00f8\",2\n",
+      named());
+  EXPECT_EQ(s.size(), 3u);
+  EXPECT_EQ(s.coordinate(1, 0), "S\u00fadwest-Frysl\u00e2n");
+  EXPECT_EQ(s.coordinate(2, 0), "\u00c6r\u00f8");
 }
 
 TEST(Ingest, HeaderProblems) {

@@ -6,6 +6,8 @@
 
 #include <charconv>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -90,6 +92,70 @@ class REGIOKPI_EXPORT error : public std::runtime_error {
   std::vector<diagnostic> diagnostics_;
 };
 
+namespace detail {
+
+/// The length of the well-formed UTF-8 sequence (RFC 3629) at p, of `avail` bytes, or 0 if there is
+/// none: no overlong forms, no UTF-16 surrogates, nothing above U+10FFFF, no truncated sequence.
+constexpr std::size_t utf8_sequence_length(const char* p, std::size_t avail) noexcept {
+  const auto b = static_cast<unsigned char>(p[0]);
+  if (b < 0x80) return 1;
+  std::size_t len = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+  if (b >= 0xC2 && b <= 0xDF) {
+    len = 2;
+  } else if (b >= 0xE0 && b <= 0xEF) {
+    len = 3;
+    if (b == 0xE0) lo = 0xA0;  // E0 80..9F would be overlong
+    if (b == 0xED) hi = 0x9F;  // ED A0..BF would be a UTF-16 surrogate
+  } else if (b >= 0xF0 && b <= 0xF4) {
+    len = 4;
+    if (b == 0xF0) lo = 0x90;  // F0 80..8F would be overlong
+    if (b == 0xF4) hi = 0x8F;  // F4 90.. would be above U+10FFFF
+  } else {
+    return 0;  // a continuation byte, C0/C1 (overlong) or F5..FF
+  }
+  if (avail < len) return 0;
+  const auto b1 = static_cast<unsigned char>(p[1]);
+  if (b1 < lo || b1 > hi) return 0;
+  for (std::size_t k = 2; k < len; ++k)
+    if ((static_cast<unsigned char>(p[k]) & 0xC0) != 0x80) return 0;
+  return len;
+}
+
+/// The offset of the first byte that is not part of well-formed UTF-8, or text.size() if all of it
+/// is. The one UTF-8 check of every text regiokpi reads (CSV files and the measurements ingest, the
+/// C ABI's strings) and of what quote() echoes; ASCII runs are skipped eight bytes at a time.
+inline std::size_t first_invalid_utf8(std::string_view text) noexcept {
+  std::size_t i = 0;
+  const std::size_t n = text.size();
+  while (i < n) {
+    if (n - i >= 8) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, text.data() + i, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    const std::size_t len = utf8_sequence_length(text.data() + i, n - i);
+    if (len == 0) return i;
+    i += len;
+  }
+  return n;
+}
+
+/// A byte written for a message: "\\xe9".
+inline std::string byte_text(char c) {
+  static constexpr char hex[] = "0123456789abcdef";
+  const auto b = static_cast<unsigned char>(c);
+  return std::string("\\x") + hex[b >> 4] + hex[b & 15];
+}
+
+/// The one message for a byte that is not UTF-8: "the byte \\xe9 is not valid UTF-8".
+inline std::string invalid_utf8_message(char c) { return "the byte " + byte_text(c) + " is not valid UTF-8"; }
+
+}  // namespace detail
+
 /// A number for a message: the shortest text that reads back to the same double ("7.05", "-1e+300",
 /// "inf"), as the writers of every format use; never 17 digits of binary noise or 300 of fixed form.
 inline std::string number_text(double v) {
@@ -98,28 +164,37 @@ inline std::string number_text(double v) {
   return std::string(buf, static_cast<std::size_t>(r.ptr - buf));
 }
 
-/// Quotes a piece of input for an error message, shortened and with control bytes escaped so
-/// that a message stays one readable line whatever the input was.
+/// Quotes a piece of input for an error message, shortened (to max_chars characters, never inside
+/// one) and with control bytes and bytes that are not UTF-8 escaped (\\xNN), so that a message stays
+/// one readable line of valid text whatever the input was.
 inline std::string quote(std::string_view text, std::size_t max_chars = 60) {
   std::string out = "\"";
   std::size_t n = 0;
-  for (char c : text) {
+  for (std::size_t i = 0; i < text.size();) {
     if (n++ == max_chars) {
       out += "...";
       break;
     }
+    const char c = text[i];
     const auto u = static_cast<unsigned char>(c);
     if (c == '"' || c == '\\') {
       out += '\\';
       out += c;
     } else if (u < 0x20 || u == 0x7f) {
-      constexpr char hex[] = "0123456789abcdef";
-      out += "\\x";
-      out += hex[u >> 4];
-      out += hex[u & 15];
+      out += detail::byte_text(c);
+    } else if (u >= 0x80) {
+      const std::size_t len = detail::utf8_sequence_length(text.data() + i, text.size() - i);
+      if (len == 0) {
+        out += detail::byte_text(c);
+      } else {
+        out.append(text.data() + i, len);
+        i += len;
+        continue;
+      }
     } else {
       out += c;
     }
+    ++i;
   }
   out += '"';
   return out;

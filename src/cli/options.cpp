@@ -1,7 +1,9 @@
 // Option values shared by the subcommands (declared in command.hpp).
+#include <cstdint>
 #include <string>
 #include <vector>
 
+#include "../csv_tokenizer.hpp"
 #include "command.hpp"
 #include "regiokpi/aggregate.hpp"
 #include "regiokpi/calendar.hpp"
@@ -10,36 +12,33 @@
 namespace regiokpi::cli {
 
 std::vector<std::string> split_list(const std::string& text, const char* option) {
+  // One CSV row, read by the tokenizer every CSV reader of regiokpi uses (same quoting rules).
+  std::string buf = text;
+  buf.append(detail::csv_padding, '\0');
+  const char* p = buf.data();
+  const char* const end = p + text.size();
+  const char* line_start = p;
+  std::uint64_t line = 0;
+  detail::csv_row row;
+  auto fail = [&](std::uint64_t column, const std::string& reason) {
+    throw usage_error(std::string(option) + " " + quote(text) + ": at character " + std::to_string(column) + ", " +
+                      reason);
+  };
+  const detail::csv_step step = detail::tokenize_row(p, end, true, line, line_start, row, false);
+  if (step == detail::csv_step::bad_row)
+    fail(detail::column_of(buf.data(), row.problem.at), detail::csv_problem_message(row.problem));
+  if (step != detail::csv_step::row) throw usage_error(std::string(option) + ": an empty list");
+  if (p != end) fail(detail::column_of(buf.data(), p - 1), "a line break in the list (names are on one line)");
+  const char* bad = nullptr;
+  if (detail::field_with_invalid_utf8(row, bad) != nullptr)  // (not quoted back: the message stays UTF-8)
+    throw usage_error(std::string(option) + ": at character " + std::to_string(detail::column_of(buf.data(), bad)) +
+                      ", " + detail::invalid_utf8_message(*bad));
   std::vector<std::string> out;
-  std::string cur;
-  bool quoted = false, was_quoted = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        cur += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        cur += c;
-      }
-    } else if (c == '"' && cur.empty() && !was_quoted) {
-      quoted = was_quoted = true;
-    } else if (c == ',') {
-      out.push_back(std::move(cur));
-      cur.clear();
-      was_quoted = false;
-    } else if (was_quoted) {
-      throw usage_error(std::string(option) + " " + quote(text) + ": text after a closing quote");
-    } else {
-      cur += c;
-    }
+  std::string scratch;
+  for (const auto& f : row.fields) {
+    out.emplace_back(detail::unescape(f, scratch));
+    if (out.back().empty()) throw usage_error(std::string(option) + " " + quote(text) + ": an empty name in the list");
   }
-  if (quoted) throw usage_error(std::string(option) + " " + quote(text) + ": a quote is not closed");
-  out.push_back(std::move(cur));
-  for (const auto& s : out)
-    if (s.empty()) throw usage_error(std::string(option) + " " + quote(text) + ": an empty name in the list");
   return out;
 }
 

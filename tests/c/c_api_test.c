@@ -119,6 +119,26 @@ static void test_store_and_query(void) {
   CHECK(strstr(rk_last_error(), "measurement 2: the value is not a finite number") != NULL);
   CHECK(rk_store_size(store) == 6);
 
+  /* Text must be UTF-8 (it is exported as Arrow utf8): Latin-1 "Caf\xe9" in row 2's coordinate is refused
+   * with the row, the field and the byte (C=1 a=2 f=3, the bad byte is the 4th); valid multi-byte text
+   * ("\xc3\x86r\xc3\xb8", Aero with its ligature and slashed o) is kept. */
+  const char* latin1[] = {"Caf\xe9"};
+  const char* aero[] = {"\xc3\x86r\xc3\xb8"};
+  rk_measurement mixed[2] = {{"jobs", "2021-05-03", aero, 1.0, NULL, NULL, NULL, 0},
+                             {"jobs", "2021-05-03", latin1, 1.0, NULL, NULL, NULL, 0}};
+  CHECK(rk_store_append(store, dims, 1, mixed, 2) == RK_E_PARSE);
+  CHECK(strstr(rk_last_error(), "measurement 2: coordinate 1, byte 4: the byte \\xe9 is not valid UTF-8") != NULL);
+  CHECK(rk_store_size(store) == 6);
+  rk_measurement overlong = {"jobs\xc0\xaf", "2021-05-03", aero, 1.0, NULL, NULL, NULL, 0};
+  CHECK(rk_store_append(store, dims, 1, &overlong, 1) == RK_E_PARSE);
+  CHECK(strstr(rk_last_error(), "measurement 1: indicator, byte 5: the byte \\xc0 is not valid UTF-8") != NULL);
+  /* The CSV ingest says file:line:column: line 2, after the 19 characters "jobs,2021-05-03,Caf", column 20. */
+  const char* not_utf8 = "indicator,date,region,value\njobs,2021-05-03,Caf\xe9,1\n";
+  rk_ingest_options named = {RK_INGEST_OPTIONS_VERSION, NULL, "latin1.csv", 0};
+  CHECK(rk_store_ingest_csv(store, not_utf8, strlen(not_utf8), &named) == RK_E_PARSE);
+  CHECK(strstr(rk_last_error(), "latin1.csv:2:20: the byte \\xe9 is not valid UTF-8") != NULL);
+  CHECK(rk_store_size(store) == 6);
+
   /* SUM per quarter: jobs 2021-Q1 = 15, 2021-Q2 = 7 + 3 + 4 = 14; visits 2021-Q1 = 2.5. */
   rk_query q;
   memset(&q, 0, sizeof q);

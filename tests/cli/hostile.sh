@@ -170,12 +170,58 @@ echo old >kept.csv
 run allocate --total 1.00 latin1.csv -o kept.csv
 expect "weights not UTF-8" 1 "latin1.csv:2:4: the byte \\xe9 is not valid UTF-8"
 [ "$(cat kept.csv)" == old ] || fail "weights not UTF-8: the output was touched"
+# The same in a measurements CSV (aggregate, report, forecast): line 3, after the 16 characters
+# "a,2021-02-10,Caf"; and an overlong '/' (C0 AF) in a CRLF file. Nothing written, exit 1.
+printf 'indicator,date,municipality,value\na,2021-01-10,x,1\na,2021-02-10,Caf\xe9,2\n' >m-latin1.csv
+run aggregate m-latin1.csv --period quarter -o kept.csv
+expect "measurements not UTF-8" 1 "m-latin1.csv:3:17: the byte \\xe9 is not valid UTF-8"
+[ "$(cat kept.csv)" == old ] || fail "measurements not UTF-8: the output was touched"
+grep -q $'\xe9' err && fail "measurements not UTF-8: the bad byte is echoed"
+printf 'indicator,date,value\r\na\xc0\xaf,2021-01-10,1\r\n' >m-overlong.csv
+run forecast m-overlong.csv --period year --horizon 1
+expect "measurements overlong" 1 "m-overlong.csv:2:2: the byte \\xc0 is not valid UTF-8"
+# report: a UTF-16 surrogate (ED A0 80) as the source of a row appended to the example's measurements;
+# 46 characters precede the source ("W-a.sector-networks," 20, "2021-06-30," 11, ",htsm,," 7, "1,final," 8).
+cp "$ex/measurements.csv" m-report.csv
+printf 'W-a.sector-networks,2021-06-30,,htsm,,1,final,\xed\xa0\x80,2021-07-20,,\n' >>m-report.csv
+line=$(wc -l <m-report.csv)
+run report "$ex/programme.json" m-report.csv --as-of 2022-12-31 --format csv -o kept.csv
+expect "report measurements not UTF-8 (a surrogate)" 1 "m-report.csv:$line:47: the byte \\xed is not valid UTF-8"
+[ "$(cat kept.csv)" == old ] || fail "report measurements not UTF-8: the output was touched"
+# Valid multi-byte members are read and written back unchanged (the output is sorted by member bytes:
+# "S" 0x53 before the two bytes of "Æ" C3 86).
+printf 'indicator,date,municipality,value\na,2021-01-10,S\xc3\xbadwest-Frysl\xc3\xa2n,1\na,2021-01-10,\xc3\x86r\xc3\xb8,2\n' >m-utf8.csv
+run aggregate m-utf8.csv --period quarter --by municipality
+expect "measurements UTF-8" 0 ""
+[ "$(cat out)" == "$(printf 'indicator,municipality,period,value\na,S\xc3\xbadwest-Frysl\xc3\xa2n,2021-Q1,1\na,\xc3\x86r\xc3\xb8,2021-Q1,2')" ] ||
+  fail "measurements UTF-8: $(cat out)"
+# A --by list is read with the same CSV rules (one tokenizer): quoting errors name the character.
+run aggregate m-utf8.csv --period quarter --by 'municipality,"sec'
+expect "--by unclosed quote" 2 'at character 14, the quoted field that starts here is never closed'
 
 # Two values of 1e308 sum past the largest double: an error naming the group, exit 1, nothing written.
 printf 'indicator,date,value\na,2021-01-10,1e308\na,2021-02-10,1e308\n' >huge.csv
 run aggregate huge.csv --period quarter -o kept.csv
 expect "non-finite sum" 1 'indicator "a", period 2021-Q1: the result is not a finite number'
 [ "$(cat kept.csv)" == old ] || fail "non-finite sum: the output was touched"
+
+# The same sum in a report (it used to become a null point): an error naming the indicator and the
+# period, exit 1, nothing written, whatever the format.
+cat >sum.json <<'JSON'
+{"format": "regiokpi-programme/1", "id": "s", "name": "S", "period": {"start": "2020-01-01", "end": "2023-12-31"},
+ "pillars": [{"id": "P", "name": "P", "goals": [{"id": "G", "name": "G", "results": [{"id": "R", "name": "R",
+   "indicators": [{"id": "a", "name": "A", "kind": "count", "unit": "x", "direction": "increase",
+     "time_rule": "sum", "space_rule": "sum"}]}]}]}]}
+JSON
+for format in json csv md html; do
+  run report sum.json huge.csv --as-of 2021-12-31 --format "$format" -o kept.csv
+  expect "report non-finite sum ($format)" 1 'indicator "a", period 2021-Q1: the result is not a finite number'
+  [ "$(cat kept.csv)" == old ] || fail "report non-finite sum ($format): the output was touched"
+done
+# Large but finite sums report as before.
+printf 'indicator,date,value\na,2021-01-10,1e307\na,2021-02-10,1e307\n' >large.csv
+run report sum.json large.csv --as-of 2021-12-31 --format csv
+expect "report large finite sum" 0 ""
 
 # A value below the smallest double says underflow, not "not a decimal number".
 printf 'indicator,date,value\na,2021-01-10,1e-400\n' >tiny.csv
