@@ -331,14 +331,10 @@ class checker {
   /// One side term's values: group key (members joined with '\x1f', then '\x1e' and the period index) -> value.
   using side_values = std::unordered_map<std::string, double>;
 
-  const side_values& term_values(const indicator& ind, period_type t, const std::vector<std::string>& group_by,
-                                 bool per_member) {
-    std::string key = ind.id + '\x1d' + std::string(to_string(t));
-    for (const auto& g : group_by) key += '\x1d' + g;
-    const auto found = cache_.find(key);
-    if (found != cache_.end()) return found->second;
+  /// The query a term's values come from (indicators left empty) and a key naming its shape.
+  std::pair<query, std::string> term_query(const indicator& ind, period_type t,
+                                           const std::vector<std::string>& group_by, bool per_member) const {
     query q;
-    q.indicators = {ind.id};
     q.period = t;
     q.fy_first_month = p_.fy_first_month;
     q.to = q_.as_of;
@@ -355,57 +351,98 @@ class checker {
         if (auto c = column_of(s_, ind.breakdowns.front())) q.space_dimension = s_.dimensions()[*c];
       }
     }
-    side_values vals;
-    const aggregate_result r = aggregate(s_, q, &p_);
-    for (std::size_t i = 0; i < r.size(); ++i) {
-      std::string k;
-      for (std::size_t g = 0; g < group_by.size(); ++g) {
-        if (g) k += '\x1f';
-        k += r.group_value(i, g);
-      }
-      k += '\x1e' + std::to_string(r.period_index(i));
-      vals.emplace(std::move(k), r.value(i));
+    std::string key = fmt::format("{}\x1d{}\x1d{}\x1d{}\x1d{}\x1d{}", to_string(t), to_string(q.time),
+                                  to_string(q.space), q.cumulative, q.weight_attribute, q.space_dimension);
+    for (const auto& g : group_by) key += '\x1d' + g;
+    return {std::move(q), std::move(key)};
+  }
+
+  /// Every term's values, with one aggregation (one scan of the rows) per distinct query shape.
+  void prefetch(const std::vector<std::pair<const indicator*, std::pair<query, std::string>>>& terms) {
+    std::map<std::string, query> shapes;
+    for (const auto& [ind, qk] : terms) {
+      auto& q = shapes.emplace(qk.second, qk.first).first->second;
+      if (std::find(q.indicators.begin(), q.indicators.end(), ind->id) == q.indicators.end())
+        q.indicators.push_back(ind->id);
+      cache_.try_emplace(ind->id + '\x1c' + qk.second);  // no rows: an empty side
     }
-    return cache_.emplace(std::move(key), std::move(vals)).first->second;
+    for (const auto& [shape, q] : shapes) {
+      const aggregate_result r = aggregate(s_, q, &p_);
+      for (std::size_t i = 0; i < r.size(); ++i) {
+        std::string k;
+        for (std::size_t g = 0; g < q.group_by.size(); ++g) {
+          if (g) k += '\x1f';
+          k += r.group_value(i, g);
+        }
+        k += '\x1e' + std::to_string(r.period_index(i));
+        cache_[std::string(r.indicator(i)) + '\x1c' + shape].emplace(std::move(k), r.value(i));
+      }
+    }
+  }
+
+  /// A rule's period type, group-by columns, and whether it can be checked on this store.
+  struct rule_plan {
+    period_type period = period_type::quarter;
+    std::vector<std::string> group_by;
+    bool runnable = true;
+  };
+
+  rule_plan plan_rule(const validation_rule& rule) const {
+    rule_plan plan;
+    if (rule.period) {
+      plan.period = *rule.period;
+    } else if (!rule.left.empty()) {
+      const indicator* first = p_.find_indicator(rule.left.front().indicator);
+      if (first && first->reporting) plan.period = first->reporting->period;
+    }
+    if (rule.per == rule_scope::member)
+      for (const auto& b : common_breakdown(p_, rule)) {
+        if (auto c = column_of(s_, b))
+          plan.group_by.push_back(s_.dimensions()[*c]);
+        else
+          plan.runnable = false;  // no measurement carries the column: nothing to compare
+      }
+    for (const auto* side : {&rule.left, &rule.right})
+      for (const auto& term : *side)
+        if (!p_.find_indicator(term.indicator)) plan.runnable = false;
+    return plan;
   }
 
   void check_rules(quality_report& out) {
+    std::vector<rule_plan> plans;
+    std::vector<std::pair<const indicator*, std::pair<query, std::string>>> needed;
     for (const validation_rule& rule : p_.validation_rules) {
-      rule_outcome ro{rule.id, 0, 0, 0};
-      period_type t = period_type::quarter;
-      if (rule.period) {
-        t = *rule.period;
-      } else if (!rule.left.empty()) {
-        const indicator* first = p_.find_indicator(rule.left.front().indicator);
-        if (first && first->reporting) t = first->reporting->period;
-      }
-      std::vector<std::string> group_by;
-      bool runnable = true;
-      if (rule.per == rule_scope::member) {
-        for (const auto& b : common_breakdown(p_, rule)) {
-          if (auto c = column_of(s_, b))
-            group_by.push_back(s_.dimensions()[*c]);
-          else
-            runnable = false;  // no measurement carries the column: nothing to compare
+      plans.push_back(plan_rule(rule));
+      if (!plans.back().runnable) continue;
+      for (const auto* side : {&rule.left, &rule.right})
+        for (const auto& term : *side) {
+          const indicator* ind = p_.find_indicator(term.indicator);
+          needed.emplace_back(
+              ind, term_query(*ind, plans.back().period, plans.back().group_by, rule.per == rule_scope::member));
         }
-      }
+    }
+    prefetch(needed);
+    for (std::size_t n = 0; n < p_.validation_rules.size(); ++n) {
+      const validation_rule& rule = p_.validation_rules[n];
+      const rule_plan& plan = plans[n];
+      const period_type t = plan.period;
+      const bool runnable = plan.runnable;
+      rule_outcome ro{rule.id, 0, 0, 0};
       struct term_ref {
         double factor;
         const side_values* values;
       };
       std::vector<term_ref> left, right;
       std::vector<std::string> keys;
-      for (const auto& [side, terms] : {std::pair{&left, &rule.left}, std::pair{&right, &rule.right}})
-        for (const auto& term : *terms) {
-          const indicator* ind = p_.find_indicator(term.indicator);
-          if (!ind || !runnable) {
-            runnable = false;
-            continue;
+      if (runnable)
+        for (const auto& [side, side_terms] : {std::pair{&left, &rule.left}, std::pair{&right, &rule.right}})
+          for (const auto& term : *side_terms) {
+            const indicator* ind = p_.find_indicator(term.indicator);
+            const auto qk = term_query(*ind, t, plan.group_by, rule.per == rule_scope::member);
+            const side_values& v = cache_.at(ind->id + '\x1c' + qk.second);
+            side->push_back({term.factor, &v});
+            for (const auto& [k, _] : v) keys.push_back(k);
           }
-          const side_values& v = term_values(*ind, t, group_by, rule.per == rule_scope::member);
-          side->push_back({term.factor, &v});
-          for (const auto& [k, _] : v) keys.push_back(k);
-        }
       if (!runnable) {
         out.rules.push_back(ro);
         continue;
@@ -554,6 +591,39 @@ std::string quality_to_json(const quality_report& q) {
   return o.dump(2, ' ', false, json::error_handler_t::strict) + "\n";
 }
 
+std::vector<finding> findings(const quality_report& q) {
+  std::vector<finding> out;
+  for (const importance level : {importance::high, importance::medium, importance::low}) {
+    for (const auto& v : q.violations)
+      if (v.importance == level)
+        out.push_back(
+            {level, "violation", v.rule,
+             fmt::format("rule {} fails in {}{}: {} against {}", v.rule, v.period.label(),
+                         v.member.empty() ? "" : " for " + v.member, number_text(v.left), number_text(v.right))});
+    if (level == importance::medium)
+      for (const auto& m : q.completeness.missing)
+        out.push_back({level, "missing", m.indicator,
+                       fmt::format("{}: no report from {} for {}", m.indicator, m.member, m.period.label())});
+    if (level == importance::low) {
+      for (const auto& l : q.timeliness.late)
+        out.push_back(
+            {level, "late", l.indicator,
+             fmt::format("{}: {}'s report for {} recorded {}, {} days after the due date {}", l.indicator, l.member,
+                         l.period.label(), format_date(l.recorded), l.days_late, format_date(l.due))});
+      for (const auto& x : q.outliers)
+        out.push_back({level, "outlier", x.indicator,
+                       fmt::format("{}: {} on {} for {} ({})", x.indicator, number_text(x.value), format_date(x.when),
+                                   x.member.empty() ? "the total" : x.member, x.reason)});
+    }
+  }
+  return out;
+}
+
+std::size_t missing_reports(const quality_report& q, std::string_view indicator) {
+  return static_cast<std::size_t>(std::count_if(q.completeness.missing.begin(), q.completeness.missing.end(),
+                                                [&](const missing_report& m) { return m.indicator == indicator; }));
+}
+
 std::string quality_to_text(const quality_report& q) {
   std::string out = fmt::format(
       "Data quality on {}: completeness {} ({} of {} reports), timeliness {} ({} late, {} unknown); {} outliers; "
@@ -561,34 +631,13 @@ std::string quality_to_text(const quality_report& q) {
       format_date(q.as_of), percent(q.completeness.rate()), q.completeness.reported, q.completeness.expected,
       percent(q.timeliness.rate()), q.timeliness.late.size(), q.timeliness.unknown, q.outliers.size(),
       q.violations.size(), q.revisions.revised_values);
-  auto violations_of = [&](importance level) {
-    for (const auto& v : q.violations)
-      if (v.importance == level)
-        out += fmt::format("  violation {} {}{}: {} vs {}\n", v.rule, v.period.label(),
-                           v.member.empty() ? "" : " " + v.member, number_text(v.left), number_text(v.right));
-  };
-  const std::size_t high = q.findings_at_least(importance::high);
-  if (high) {
-    out += fmt::format("\nhigh ({}):\n", high);
-    violations_of(importance::high);
-  }
-  const std::size_t medium = q.findings_at_least(importance::medium) - high;
-  if (medium) {
-    out += fmt::format("\nmedium ({}):\n", medium);
-    violations_of(importance::medium);
-    for (const auto& m : q.completeness.missing)
-      out += fmt::format("  missing {} {} {}\n", m.indicator, m.member, m.period.label());
-  }
-  const std::size_t low = q.findings_at_least(importance::low) - high - medium;
-  if (low) {
-    out += fmt::format("\nlow ({}):\n", low);
-    violations_of(importance::low);
-    for (const auto& l : q.timeliness.late)
-      out += fmt::format("  late {} {} {}: recorded {}, {} days after the due date {}\n", l.indicator, l.member,
-                         l.period.label(), format_date(l.recorded), l.days_late, format_date(l.due));
-    for (const auto& x : q.outliers)
-      out += fmt::format("  outlier {} {} {}: {} ({})\n", x.indicator, x.member.empty() ? "(total)" : x.member,
-                         format_date(x.when), number_text(x.value), x.reason);
+  const auto all = findings(q);
+  for (std::size_t k = 0; k < all.size(); ++k) {
+    if (k == 0 || all[k].level != all[k - 1].level) {
+      const auto n = std::count_if(all.begin(), all.end(), [&](const finding& f) { return f.level == all[k].level; });
+      out += fmt::format("\n{} ({}):\n", to_string(all[k].level), n);
+    }
+    out += "  " + all[k].kind + " " + all[k].text + "\n";
   }
   return out;
 }

@@ -350,3 +350,18 @@ TEST(Quality, JsonHasTheDocumentedFields) {
   EXPECT_NE(csv.find("missing,medium,x,b,2021-Q1,,,\n"), std::string::npos);
   EXPECT_NE(csv.find("late,low,x,a,2021-Q1,2021-04-30,10,days after 2021-04-20\n"), std::string::npos);
 }
+
+TEST(Quality, NoSpreadNoScore) {
+  const programme p = read_programme(programme_json(count_indicator("x")), "test.json");
+  // Changes 0 0 0 0 9: the median change is 0 and so is MAD (four of five deviations are 0), so
+  // there is no spread to judge the 9 against: no z-score finding (docs/data-quality.md).
+  const quality_report q = check_quality(p,
+                                         store_of({{"x", "2021-01-31", "a", 1},
+                                                   {"x", "2021-02-28", "a", 1},
+                                                   {"x", "2021-03-31", "a", 1},
+                                                   {"x", "2021-04-30", "a", 1},
+                                                   {"x", "2021-05-31", "a", 1},
+                                                   {"x", "2021-06-30", "a", 10}}),
+                                         {.as_of = parse_date("2022-12-31")});
+  EXPECT_TRUE(q.outliers.empty());
+}

@@ -154,6 +154,21 @@ struct quality_report {
   [[nodiscard]] REGIOKPI_EXPORT std::size_t findings_at_least(importance level) const;
 };
 
+/// One finding for people: its importance, kind ("violation", "missing", "late" or "outlier"), the
+/// indicator (a violation: the rule id) and a sentence.
+struct finding {
+  importance level = importance::low;
+  std::string kind;
+  std::string subject;
+  std::string text;
+};
+
+/// Every finding, worst first: by importance, then violations, missing reports, late reports, outliers.
+REGIOKPI_EXPORT std::vector<finding> findings(const quality_report& q);
+
+/// How many of an indicator's expected reports are missing (0 without a reporting block).
+REGIOKPI_EXPORT std::size_t missing_reports(const quality_report& q, std::string_view indicator);
+
 /// Checks a store's measurements against a programme's reporting blocks, ranges and validation rules.
 /// Linear in the rows (plus sorting each series' rows). Throws error(invalid_argument) for a
 /// threshold that is not a positive number.
