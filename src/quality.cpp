@@ -114,7 +114,8 @@ class checker {
       const period_type t = i->reporting->period;
       e.first = period_index(t, from.day_number(), fm);
       // The last period whose report was due (its last day + due_days) on or before as_of.
-      std::int32_t last = period_index(t, last_day, fm);
+      // Periods after the programme's end expect nothing (and a far as-of date cannot blow the matrix up).
+      std::int32_t last = period_index(t, std::min(last_day, p_.end.day_number()), fm);
       while (last >= e.first &&
              (period::from_index(t, last, fm).last_day() + days{i->reporting->due_days}).day_number() > last_day)
         --last;
@@ -162,8 +163,13 @@ class checker {
     const std::int32_t limit = q_.as_of.day_number();
     const std::int32_t fm = p_.fy_first_month;
     start_.assign(s_.series_count() + 1, 0);
+    const std::int32_t known_by = q_.as_recorded_on ? q_.as_recorded_on->day_number() : 0;
+    const auto counts = [&](std::size_t r) {
+      return day[r] <= limit &&
+             (!q_.as_recorded_on || !has_recorded || recorded[r] == detail::no_day || recorded[r] <= known_by);
+    };
     for (std::size_t r = 0; r < s_.size(); ++r) {
-      if (day[r] > limit) continue;
+      if (!counts(r)) continue;
       const std::uint32_t s = series[r];
       const indicator* ind = series_ind_[s];
       if (!ind) continue;
@@ -196,7 +202,7 @@ class checker {
     order_.resize(start_.back());
     std::vector<std::size_t> fill(start_.begin(), start_.end() - 1);
     for (std::size_t r = 0; r < s_.size(); ++r)
-      if (day[r] <= limit && series_ind_[series[r]]) order_[fill[series[r]]++] = r;
+      if (counts(r) && series_ind_[series[r]]) order_[fill[series[r]]++] = r;
   }
 
   std::string member_label(std::uint32_t s) const {
@@ -338,6 +344,7 @@ class checker {
     q.period = t;
     q.fy_first_month = p_.fy_first_month;
     q.to = q_.as_of;
+    q.as_recorded_on = q_.as_recorded_on;
     q.group_by = group_by;
     q.time = ind.time_rule;
     q.cumulative = ind.cumulative;
@@ -626,8 +633,8 @@ std::size_t missing_reports(const quality_report& q, std::string_view indicator)
 
 std::string quality_to_text(const quality_report& q) {
   std::string out = fmt::format(
-      "Data quality on {}: completeness {} ({} of {} reports), timeliness {} ({} late, {} unknown); {} outliers; "
-      "{} rule violations; {} revised values.\n",
+      "Data quality on {}: completeness {} ({} of {} reports), timeliness {} ({} late, {} unknown); outliers: {}; "
+      "rule violations: {}; revised values: {}.\n",
       format_date(q.as_of), percent(q.completeness.rate()), q.completeness.reported, q.completeness.expected,
       percent(q.timeliness.rate()), q.timeliness.late.size(), q.timeliness.unknown, q.outliers.size(),
       q.violations.size(), q.revisions.revised_values);

@@ -222,8 +222,8 @@ std::string quality_markdown(const quality_report& q) {
   const auto pct = [](const std::optional<double>& v) { return v ? fmt::format("{:.1f} %", *v * 100) : "n/a"; };
   std::string out = "\n## Data quality\n\n";
   out += fmt::format(
-      "Completeness {} ({} of {} reports due by {}), on time {} ({} late, {} with an unknown date); {} outliers; {} "
-      "rule violations; {} revised values.\n",
+      "Completeness {} ({} of {} reports due by {}), on time {} ({} late, {} with an unknown date); outliers: {}; "
+      "rule violations: {}; revised values: {}.\n",
       pct(q.completeness.rate()), q.completeness.reported, q.completeness.expected, format_date(q.as_of),
       pct(q.timeliness.rate()), q.timeliness.late.size(), q.timeliness.unknown, q.outliers.size(), q.violations.size(),
       q.revisions.revised_values);

@@ -111,8 +111,8 @@ std::string quality_html(const quality_report& q) {
   const auto pct = [](const std::optional<double>& v) { return v ? fmt::format("{:.1f} %", *v * 100) : "&#8211;"; };
   std::string out = "<section id=\"data-quality\">\n<h2>Data quality</h2>\n";
   out += fmt::format(
-      "<p>Completeness <b>{}</b> ({} of {} reports due by {}), on time {} ({} late, {} with an unknown date); {} "
-      "outliers; {} rule violations; {} revised values.</p>\n",
+      "<p>Completeness <b>{}</b> ({} of {} reports due by {}), on time {} ({} late, {} with an unknown date); "
+      "outliers: {}; rule violations: {}; revised values: {}.</p>\n",
       pct(q.completeness.rate()), q.completeness.reported, q.completeness.expected, format_date(q.as_of),
       pct(q.timeliness.rate()), q.timeliness.late.size(), q.timeliness.unknown, q.outliers.size(), q.violations.size(),
       q.revisions.revised_values);

@@ -365,3 +365,22 @@ TEST(Quality, NoSpreadNoScore) {
                                          {.as_of = parse_date("2022-12-31")});
   EXPECT_TRUE(q.outliers.empty());
 }
+
+TEST(Quality, AsRecordedOnAndTheProgrammeEnd) {
+  const programme p = read_programme(programme_json(count_indicator("x", reporting)), "test.json");
+  const measurement_store s = store_of({
+      {"x", "2021-03-31", "a", 4, "2021-04-10"},
+      {"x", "2021-06-30", "a", 2, "2021-07-25"},  // recorded after 2021-07-21: not known then
+      {"x", "2021-09-30", "a", 3},                // no recorded_at: always counts
+      {"x", "2021-03-31", "b", 1, "2021-04-20"},
+      {"x", "2021-09-30", "b", 6, "2021-10-01"},  // not known on 2021-07-21
+  });
+  // As recorded on 2021-07-21: a's Q1 and Q3 and b's Q1 are known; a's Q2, b's Q2 and b's Q3 missing.
+  const quality_report q =
+      check_quality(p, s, {.as_of = parse_date("2021-12-31"), .as_recorded_on = parse_date("2021-07-21")});
+  EXPECT_EQ(q.completeness.expected, 6u);
+  EXPECT_EQ(q.completeness.reported, 3u);
+  EXPECT_EQ(q.completeness.missing.size(), 3u);
+  // The programme ends 2022-12-31: on 2030-01-01 its 8 quarters x 2 members are expected, no more.
+  EXPECT_EQ(check_quality(p, s, {.as_of = parse_date("2030-01-01")}).completeness.expected, 16u);
+}

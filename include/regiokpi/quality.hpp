@@ -24,7 +24,10 @@ namespace regiokpi {
 
 /// What to check.
 struct quality_settings {
-  date as_of;                      ///< rows dated after it are ignored; reports due after it are not expected
+  date as_of;  ///< rows dated after it are ignored; reports due after it (or in periods after the programme end) are
+               ///< not expected
+  /// Only rows recorded on or before this day count (rows without recorded_at always do): what was known then.
+  std::optional<date> as_recorded_on;
   double outlier_threshold = 3.5;  ///< |modified z-score| above this is an outlier (Iglewicz and Hoaglin)
   /// A series needs at least this many period-on-period changes before its z-scores are judged.
   std::size_t min_changes = 4;

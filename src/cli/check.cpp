@@ -16,6 +16,7 @@ struct options {
   std::string programme_path;
   std::string measurements_path;
   std::string as_of;
+  std::string as_recorded_on;
   std::string format = "text";
   std::string fail_on;
   std::string output = "-";
@@ -30,6 +31,7 @@ date today() {
 int run(const options& o) {
   quality_settings qs;
   qs.as_of = date_option(o.as_of, "--as-of").value_or(today());
+  qs.as_recorded_on = date_option(o.as_recorded_on, "--as-recorded-on");
   if (!(o.threshold > 0)) throw usage_error("--outlier-threshold must be a positive number");
   qs.outlier_threshold = o.threshold;
   std::optional<importance> fail_on;
@@ -61,6 +63,8 @@ const bool registered = register_command(
        app.add_option("programme", o->programme_path, "Programme definition (JSON)")->required();
        app.add_option("measurements", o->measurements_path, "Measurements (CSV)")->required();
        app.add_option("--as-of", o->as_of, "Check on this date (YYYY-MM-DD; default today)");
+       app.add_option("--as-recorded-on", o->as_recorded_on,
+                      "Use only what was recorded on or before this date (YYYY-MM-DD)");
        app.add_option("--format", o->format, "text, json or csv")
            ->check(CLI::IsMember({"text", "json", "csv"}))
            ->capture_default_str();

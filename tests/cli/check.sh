@@ -101,4 +101,27 @@ PY
 [ $? = 1 ] || fail "an unknown indicator in a rule should exit 1"
 grep -q '^/validation_rules/0/left: "W-c9.plans" is not an indicator' "$tmp/err" || fail "error: $(cat "$tmp/err")"
 [ ! -e "$tmp/x" ] || fail "an error left output behind"
+# --as-recorded-on 2021-11-01: Hardenberg's late 2021-Q3 report (recorded 2021-11-15) was not known yet.
+"$bin" check "$ex/programme.json" "$ex/measurements.csv" --as-of 2021-10-31 --as-recorded-on 2021-11-01 --format json \
+  -o "$tmp/early.json" || fail "--as-recorded-on"
+python3 - "$tmp/early.json" <<'PY' || exit 1
+import json, sys
+q = json.load(open(sys.argv[1]))
+assert ["W-c1.assessments", "hardenberg", "2021-Q3"] in [[m["indicator"], m["member"], m["period"]] for m in q["completeness"]["missing"]], q["completeness"]["missing"]
+PY
+
+# The report carries the same findings: JSON data_quality, a Markdown section, HTML heatmaps.
+"$bin" report "$ex/programme.json" "$ex/measurements.csv" --as-of 2022-12-31 --format json -o "$tmp/r.json" || fail "report"
+python3 - "$tmp/r.json" "$tmp/q.json" <<'PY' || exit 1
+import json, sys
+r, q = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert r["data_quality"] == q, "report data_quality differs from regiokpi check"
+PY
+"$bin" report "$ex/programme.json" "$ex/measurements.csv" --as-of 2022-12-31 --format md -o "$tmp/r.md" || fail "report md"
+grep -q "^## Data quality" "$tmp/r.md" || fail "no data-quality section in Markdown"
+grep -q "^| Industrial companies supported in making a digitalisation plan.*(incomplete: 2 reports missing)" "$tmp/r.md" ||
+  fail "W-c3's actual does not say it rests on incomplete reports"
+"$bin" report "$ex/programme.json" "$ex/measurements.csv" --as-of 2022-12-31 --format html -o "$tmp/r.html" || fail "report html"
+[ "$(grep -c '<svg [^>]*id="completeness-' "$tmp/r.html")" = 3 ] || fail "expected three completeness heatmaps"
+grep -q 'class="cell missing"' "$tmp/r.html" || fail "no missing cell in the heatmap"
 echo "ok check"
