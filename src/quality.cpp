@@ -63,7 +63,8 @@ std::pair<double, double> kind_range(const indicator& i) {
 struct expected_reports {
   const indicator* ind = nullptr;
   std::vector<std::string> members;
-  std::int32_t first = 0, count = 0;  // period indices first .. first + count - 1
+  std::unordered_map<std::string, std::int32_t> member_row;  // member key -> index in members
+  std::int32_t first = 0, count = 0;                         // period indices first .. first + count - 1
   std::vector<std::uint8_t> reported;
   std::vector<std::int32_t> recorded;  // earliest recorded_at day per cell; max() when none known
 };
@@ -110,6 +111,8 @@ class checker {
               next.push_back(prefix.empty() ? m->id : prefix + "/" + m->id);
         e.members = std::move(next);
       }
+      for (std::size_t k = 0; k < e.members.size(); ++k)
+        e.member_row.emplace(e.members[k], static_cast<std::int32_t>(k));
       const date from = i->baseline ? i->baseline->reference_date : p_.start;
       const period_type t = i->reporting->period;
       e.first = period_index(t, from.day_number(), fm);
@@ -146,10 +149,10 @@ class checker {
         key += (key.empty() ? "" : "/") + std::string(member);
       }
       if (!ok) continue;
-      const auto row = std::find(e.members.begin(), e.members.end(), key);
-      if (row == e.members.end()) continue;
+      const auto row = e.member_row.find(key);
+      if (row == e.member_row.end()) continue;
       series_matrix_[s] = m->second;
-      series_member_[s] = static_cast<std::int32_t>(row - e.members.begin());
+      series_member_[s] = row->second;
     }
   }
 
