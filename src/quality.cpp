@@ -377,7 +377,15 @@ class checker {
       cache_.try_emplace(ind->id + '\x1c' + qk.second);  // no rows: an empty side
     }
     for (const auto& [shape, q] : shapes) {
-      const aggregate_result r = aggregate(s_, q, &p_);
+      aggregate_result r;
+      try {
+        r = aggregate(s_, q, &p_);
+      } catch (const error& e) {
+        // A rule the store cannot answer (say a weight attribute it lacks) is reported on the rule; it
+        // must not take the rest of the check (or the report around it) down.
+        failed_.emplace(shape, e.what());
+        continue;
+      }
       for (std::size_t i = 0; i < r.size(); ++i) {
         std::string k;
         for (std::size_t g = 0; g < q.group_by.size(); ++g) {
@@ -449,11 +457,12 @@ class checker {
           for (const auto& term : *side_terms) {
             const indicator* ind = p_.find_indicator(term.indicator);
             const auto qk = term_query(*ind, t, plan.group_by, rule.per == rule_scope::member);
+            if (const auto f = failed_.find(qk.second); f != failed_.end()) ro.problem = f->second;
             const side_values& v = cache_.at(ind->id + '\x1c' + qk.second);
             side->push_back({term.factor, &v});
             for (const auto& [k, _] : v) keys.push_back(k);
           }
-      if (!runnable) {
+      if (!runnable || !ro.problem.empty()) {
         out.rules.push_back(ro);
         continue;
       }
@@ -503,6 +512,7 @@ class checker {
   std::vector<expected_reports> matrices_;
   std::vector<std::size_t> start_, order_;
   std::unordered_map<std::string, side_values> cache_;
+  std::map<std::string, std::string> failed_;  // query shape -> why the aggregation refused it
 };
 
 using json = nlohmann::ordered_json;
@@ -583,8 +593,11 @@ std::string quality_to_json(const quality_report& q) {
                       {"right", v.right}});
   o["violations"] = std::move(vs);
   json rs = json::array();
-  for (const auto& r : q.rules)
-    rs.push_back(json{{"rule", r.rule}, {"checked", r.checked}, {"violated", r.violated}, {"skipped", r.skipped}});
+  for (const auto& r : q.rules) {
+    json x{{"rule", r.rule}, {"checked", r.checked}, {"violated", r.violated}, {"skipped", r.skipped}};
+    if (!r.problem.empty()) x["problem"] = r.problem;
+    rs.push_back(std::move(x));
+  }
   o["rules"] = std::move(rs);
   json rev = json::object();
   rev["revised_values"] = q.revisions.revised_values;

@@ -124,6 +124,7 @@ struct rule_outcome {
   std::size_t checked = 0;
   std::size_t violated = 0;
   std::size_t skipped = 0;
+  std::string problem;  ///< why the rule could not be checked on this store (its aggregation failed); empty if it was
 };
 
 /// A series' largest revision: a value first reported as `from`, last revised to `to`.
