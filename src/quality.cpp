@@ -265,7 +265,7 @@ class checker {
         largest->member = member_label(s);
         out.revisions.largest.push_back(std::move(*largest));
       }
-      if (!is_quantity(ind->kind) || values.size() < q_.min_changes + 1) continue;
+      if (!is_quantity(ind->kind) || values.size() < std::max<std::size_t>(q_.min_changes, 1) + 1) continue;
       changes.clear();
       for (std::size_t k = 1; k < values.size(); ++k) changes.push_back(values[k] - values[k - 1]);
       scratch = changes;

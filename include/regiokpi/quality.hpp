@@ -29,7 +29,7 @@ struct quality_settings {
   /// Only rows recorded on or before this day count (rows without recorded_at always do): what was known then.
   std::optional<date> as_recorded_on;
   double outlier_threshold = 3.5;  ///< |modified z-score| above this is an outlier (Iglewicz and Hoaglin)
-  /// A series needs at least this many period-on-period changes before its z-scores are judged.
+  /// A series needs at least this many period-on-period changes (at least 1) before its z-scores are judged.
   std::size_t min_changes = 4;
 };
 
