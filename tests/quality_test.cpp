@@ -318,6 +318,11 @@ TEST(Quality, FormatErrorsHaveTheirPointers) {
                 "L", R"("reporting": {"period": "quarter", "by": [{"dimension": "region"}], "due_days": -1})")))),
             "/pillars/0/goals/0/results/0/indicators/0/reporting/due_days: must be a whole number of days from 0 to "
             "3660");
+  // A reporting dimension the indicator is not broken down by: nobody could report it.
+  EXPECT_EQ(first(problems(programme_json(
+                R"({"id": "L", "name": "N", "kind": "count", "unit": "x", "direction": "increase", "time_rule": "sum",
+                    "space_rule": "sum", "reporting": {"period": "quarter", "by": [{"dimension": "region"}]}})"))),
+            "/pillars/0/goals/0/results/0/indicators/0/reporting/by/0: the indicator is not broken down by \"region\"");
   EXPECT_EQ(first(problems(programme_json(count_indicator("L", R"("min": 5, "max": 1)")))),
             "/pillars/0/goals/0/results/0/indicators/0/max: 1 is below min 5");
 }
