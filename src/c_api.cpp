@@ -20,6 +20,7 @@
 #include "regiokpi/ingest.hpp"
 #include "regiokpi/money.hpp"
 #include "regiokpi/programme_io.hpp"
+#include "regiokpi/quality.hpp"
 #include "regiokpi/report.hpp"
 #include "regiokpi/store.hpp"
 #include "regiokpi/version.hpp"
@@ -904,3 +905,77 @@ int rk_report_render(char** text, size_t* length, const rk_report* r, rk_report_
 }
 
 }  // extern "C"
+
+// ---- data quality (issue 12) -----------------------------------------------------------------------
+
+namespace {
+
+regiokpi::quality_report check_with(const rk_programme* programme, const rk_store* store, const rk_check_options* o,
+                                    const char* who) {
+  require(programme != nullptr && store != nullptr && o != nullptr, who);
+  require(o->version >= 1, "rk_check_options: version must be RK_CHECK_OPTIONS_VERSION");
+  regiokpi::quality_settings qs;
+  qs.as_of = date_arg(o->as_of, "rk_check_options: as_of is required");
+  if (o->outlier_threshold != 0) qs.outlier_threshold = o->outlier_threshold;
+  return regiokpi::check_quality(programme->value, store->value, qs);
+}
+
+}  // namespace
+
+int rk_check(char** json, size_t* length, const rk_programme* programme, const rk_store* store,
+             const rk_check_options* options) {
+  if (json) *json = nullptr;
+  if (length) *length = 0;
+  return guarded([&] {
+    require(json != nullptr, "rk_check: NULL argument");
+    const std::string s = regiokpi::quality_to_json(check_with(programme, store, options, "rk_check: NULL argument"));
+    char* buf = static_cast<char*>(std::malloc(s.size() + 1));
+    if (buf == nullptr) throw std::bad_alloc();
+    std::memcpy(buf, s.data(), s.size());
+    buf[s.size()] = '\0';
+    *json = buf;
+    if (length) *length = s.size();
+  });
+}
+
+int rk_check_export_arrow(const rk_programme* programme, const rk_store* store, const rk_check_options* options,
+                          struct ArrowArrayStream* out) {
+  return guarded([&] {
+    require(out != nullptr, "rk_check_export_arrow: NULL argument");
+    const regiokpi::quality_report q = check_with(programme, store, options, "rk_check_export_arrow: NULL argument");
+    arrow_column kind{"kind", 'u'}, importance{"importance", 'u'}, subject{"subject", 'u'}, member{"member", 'u'},
+        period{"period", 'u'}, day{"date", 'u'}, value{"value", 'g'}, detail{"detail", 'u'};
+    const double none = std::numeric_limits<double>::quiet_NaN();
+    const auto add = [&](std::string_view k, regiokpi::importance level, const std::string& s, const std::string& m,
+                         const std::string& p, const std::string& d, double v, const std::string& why) {
+      kind.strings.emplace_back(k);
+      importance.strings.emplace_back(regiokpi::to_string(level));
+      subject.strings.push_back(s);
+      member.strings.push_back(m);
+      period.strings.push_back(p);
+      day.strings.push_back(d);
+      value.doubles.push_back(v);
+      detail.strings.push_back(why);
+    };
+    for (const auto level : {regiokpi::importance::high, regiokpi::importance::medium, regiokpi::importance::low}) {
+      for (const auto& v : q.violations)
+        if (v.importance == level)
+          add("violation", level, v.rule, v.member, v.period.label(), "", v.left,
+              "right side " + regiokpi::number_text(v.right));
+      if (level == regiokpi::importance::medium)
+        for (const auto& m : q.completeness.missing)
+          add("missing", level, m.indicator, m.member, m.period.label(), "", none, "");
+      if (level == regiokpi::importance::low) {
+        for (const auto& l : q.timeliness.late)
+          add("late", level, l.indicator, l.member, l.period.label(), regiokpi::format_date(l.recorded), l.days_late,
+              "days after " + regiokpi::format_date(l.due));
+        for (const auto& x : q.outliers)
+          add("outlier", level, x.indicator, x.member, "", regiokpi::format_date(x.when), x.value, x.reason);
+      }
+    }
+    std::vector<arrow_column> cols;
+    for (auto* c : {&kind, &importance, &subject, &member, &period, &day, &value, &detail})
+      cols.push_back(std::move(*c));
+    make_stream(out, std::move(cols));
+  });
+}

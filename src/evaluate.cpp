@@ -417,6 +417,8 @@ programme_report evaluate_programme(const programme& prog, const measurement_sto
   progresses.reserve(rep.indicators.size());
   for (const auto& ir : rep.indicators) progresses.push_back(ir.progress);
   rep.nodes = roll_up(prog, progresses);
+  if (s.data_quality)  // issue 12
+    rep.data_quality = check_quality(prog, store, {.as_of = s.as_of, .as_recorded_on = s.as_recorded_on});
   return rep;
 }
 

@@ -353,6 +353,9 @@ class object_reader {
 constexpr std::array all_kinds{measure_kind::count, measure_kind::amount,    measure_kind::percentage,
                                measure_kind::ratio, measure_kind::milestone, measure_kind::ordinal,
                                measure_kind::text};
+constexpr std::array all_period_types{period_type::day,           period_type::iso_week,  period_type::month,
+                                      period_type::quarter,       period_type::half_year, period_type::year,
+                                      period_type::financial_year};
 constexpr std::array all_directions{direction::increase, direction::decrease, direction::maintain};
 constexpr std::array all_bases{target_basis::absolute, target_basis::change, target_basis::percent_change};
 constexpr std::array all_target_kinds{target_kind::target, target_kind::milestone};
@@ -377,7 +380,7 @@ class structure_reader {
     programme p;
     object_reader o(diags, j, "",
                     {"format", "id", "name", "description", "tags", "period", "thresholds", "parties", "funding",
-                     "dimensions", "pillars", "rollup", "stale_after_periods", "status_method"});
+                     "dimensions", "pillars", "rollup", "stale_after_periods", "status_method", "validation_rules"});
     if (!o.ok()) {
       diags.shadows.back() = "";  // nothing was read: no rule can be checked
       return p;
@@ -418,6 +421,8 @@ class structure_reader {
     o.each("dimensions", false,
            [&](const json& e, const std::string& ptr) { p.dimensions.push_back(read_dimension(e, ptr)); });
     o.each("pillars", true, [&](const json& e, const std::string& ptr) { p.pillars.push_back(read_pillar(e, ptr)); });
+    o.each("validation_rules", false,
+           [&](const json& e, const std::string& ptr) { p.validation_rules.push_back(read_validation_rule(e, ptr)); });
     return p;
   }
 
@@ -525,6 +530,85 @@ class structure_reader {
     };
     return digits(text.substr(0, slash), out.numerator) && digits(text.substr(slash + 1), out.denominator) &&
            out.denominator > 0;
+  }
+
+  // ---- issue 12: data quality --------------------------------------------------------------------
+
+  /// A side of a validation rule: terms separated by '+', each "id" or "number * id".
+  std::vector<rule_term> read_expression(object_reader& o, std::string_view key) {
+    std::vector<rule_term> out;
+    const std::string text = o.str(key, true);
+    if (!o.get(key, false) || !o.get(key, false)->is_string()) return out;
+    const auto trim = [](std::string_view s) {
+      while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+      while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+      return s;
+    };
+    std::string_view rest = text;
+    for (std::size_t n = 1;; ++n) {
+      const auto plus = rest.find('+');
+      const std::string_view part = trim(rest.substr(0, plus));
+      rule_term t;
+      std::string_view id = part;
+      if (const auto star = part.find('*'); star != std::string_view::npos) {
+        const std::string_view num = trim(part.substr(0, star));
+        id = trim(part.substr(star + 1));
+        const auto r = std::from_chars(num.data(), num.data() + num.size(), t.factor);
+        if (num.empty() || r.ec != std::errc() || r.ptr != num.data() + num.size() || !std::isfinite(t.factor)) {
+          o.fail(o.at(key), "term " + std::to_string(n) + ": " + quote(num) + " is not a number (write \"0.5 * id\")");
+          return {};
+        }
+      }
+      if (id.empty() || id.find_first_of(" *") != std::string_view::npos) {
+        o.fail(o.at(key), "term " + std::to_string(n) + ": " + quote(part) +
+                              " is not an indicator id or \"number * id\" (terms are joined by '+')");
+        return {};
+      }
+      t.indicator = std::string(id);
+      out.push_back(std::move(t));
+      if (plus == std::string_view::npos) break;
+      rest = rest.substr(plus + 1);
+    }
+    return out;
+  }
+
+  validation_rule read_validation_rule(const json& j, const std::string& ptr) {
+    validation_rule r;
+    object_reader o(diags, j, ptr, {"id", "name", "left", "operator", "right", "per", "period", "importance"});
+    if (!o.ok()) return r;
+    r.id = o.str("id", true);
+    r.name = o.str("name", true);
+    r.left = read_expression(o, "left");
+    r.right = read_expression(o, "right");
+    constexpr std::array all_comparisons{comparison::less_equal, comparison::less,          comparison::equal,
+                                         comparison::not_equal,  comparison::greater_equal, comparison::greater};
+    if (auto c = o.enumerated("operator", true, all_comparisons)) r.op = *c;
+    constexpr std::array all_scopes{rule_scope::member, rule_scope::total};
+    if (auto s = o.enumerated("per", false, all_scopes)) r.per = *s;
+    if (auto t = o.enumerated("period", false, all_period_types)) r.period = *t;
+    constexpr std::array all_importances{importance::high, importance::medium, importance::low};
+    if (auto i = o.enumerated("importance", false, all_importances)) r.importance = *i;
+    return r;
+  }
+
+  reporting_rule read_reporting(const json& j, const std::string& ptr) {
+    reporting_rule r;
+    object_reader o(diags, j, ptr, {"period", "by", "due_days"});
+    if (auto t = o.enumerated("period", true, all_period_types)) r.period = *t;
+    o.each("by", true, [&](const json& e, const std::string& q) {
+      object_reader bo(diags, e, q, {"dimension", "level"});
+      breakdown b;
+      b.dimension = bo.str("dimension", true);
+      b.level = bo.str("level", false);
+      r.by.push_back(std::move(b));
+    });
+    if (auto n = o.number("due_days", false)) {
+      if (*n >= 0 && *n <= 3660 && std::floor(*n) == *n)
+        r.due_days = static_cast<std::int32_t>(*n);
+      else
+        o.fail(o.at("due_days"), "must be a whole number of days from 0 to 3660");
+    }
+    return r;
   }
 
   thresholds read_thresholds(const json& j, const std::string& ptr) {
@@ -655,7 +739,7 @@ class structure_reader {
         diags, j, ptr,
         {"id",       "name",      "description", "tags",    "kind",       "unit",      "levels",     "direction",
          "band",     "proxy",     "baseline",    "targets", "cumulative", "time_rule", "space_rule", "weight_attribute",
-         "coverage", "breakdown", "formula",     "weight",  "thresholds"});
+         "coverage", "breakdown", "formula",     "weight",  "thresholds", "reporting", "min",        "max"});
     if (!o.ok()) return i;
     i.id = o.str("id", true);
     i.name = o.str("name", true);
@@ -730,6 +814,9 @@ class structure_reader {
     }
     if (auto w = o.number("weight", false)) i.weight = *w;
     if (const json* t = o.get("thresholds", false)) i.thresholds = read_thresholds(*t, o.at("thresholds"));
+    if (const json* r = o.get("reporting", false)) i.reporting = read_reporting(*r, o.at("reporting"));
+    i.min = read_value(o, "min", false, i);
+    i.max = read_value(o, "max", false, i);
     return i;
   }
 

@@ -105,6 +105,7 @@ class rule_checker {
     check_parties();
     check_funding();
     check_tree();
+    check_validation_rules();
   }
 
  private:
@@ -390,6 +391,69 @@ class rule_checker {
     check_weight(i.weight, ptr + "/weight");
     if (i.thresholds) check_thresholds(*i.thresholds, ptr + "/thresholds");
     if (i.formula) check_formula(i, ptr);
+    check_quality_fields(i, ptr);
+  }
+
+  // ---- issue 12: data quality --------------------------------------------------------------------
+
+  void check_quality_fields(const indicator& i, const std::string& ptr) {
+    if ((i.min || i.max) && !is_quantity(i.kind))
+      fail(ptr + (i.min ? "/min" : "/max"), "only a quantity indicator (count, amount, percentage, ratio) has a range");
+    if (i.min) check_finite(*i.min, ptr + "/min");
+    if (i.max) check_finite(*i.max, ptr + "/max");
+    if (i.min && i.max && std::isfinite(*i.min) && std::isfinite(*i.max) && *i.min > *i.max)
+      fail(ptr + "/max", number_text(*i.max) + " is below min " + number_text(*i.min));
+    if (!i.reporting) return;
+    const std::string rptr = ptr + "/reporting";
+    if (i.reporting->by.empty()) fail(rptr + "/by", "name at least one dimension whose members report");
+    std::set<std::string> seen;
+    for (std::size_t k = 0; k < i.reporting->by.size(); ++k) {
+      const breakdown& b = i.reporting->by[k];
+      const std::string bptr = child(rptr + "/by", k);
+      const dimension* d = p_.find_dimension(b.dimension);
+      if (!d) {
+        fail(bptr + "/dimension", quote(b.dimension) + " is not a dimension" + dimension_hint(b.dimension));
+        continue;
+      }
+      if (!seen.insert(b.dimension).second) fail(bptr + "/dimension", "names " + quote(b.dimension) + " twice");
+      check_level(*d, b.level, bptr + "/level");
+      if (d->kind == dimension_kind::hierarchy && b.level.empty())
+        fail(bptr + "/level", "name the level whose members report (" + quote(d->id) + " is a hierarchy)");
+      if (std::find(i.breakdowns.begin(), i.breakdowns.end(), b) == i.breakdowns.end())
+        fail(bptr, "the indicator is not broken down by " + quote(b.dimension) +
+                       (b.level.empty() ? std::string() : " at level " + quote(b.level)));
+    }
+  }
+
+  void check_validation_rules() {
+    std::set<std::string> ids;
+    std::vector<std::string_view> known;
+    for (const auto& [id, _] : index_) known.push_back(id);
+    std::sort(known.begin(), known.end());
+    for (std::size_t k = 0; k < p_.validation_rules.size(); ++k) {
+      const validation_rule& r = p_.validation_rules[k];
+      const std::string ptr = child("/validation_rules", k);
+      check_id(r.id, ptr + "/id");
+      if (!r.id.empty() && !ids.insert(r.id).second) fail(ptr + "/id", "duplicate validation rule id " + quote(r.id));
+      check_name(r.name, ptr + "/name");
+      bool all_known = true;
+      for (const auto& [side, key] : {std::pair{&r.left, "/left"}, std::pair{&r.right, "/right"}}) {
+        if (side->empty()) fail(ptr + key, "needs at least one indicator");
+        for (const auto& t : *side) {
+          const auto it = index_.find(t.indicator);
+          if (it == index_.end()) {
+            all_known = false;
+            fail(ptr + key, quote(t.indicator) + " is not an indicator" + did_you_mean(t.indicator, known));
+          } else if (!is_quantity(it->second->kind) || it->second->formula) {
+            all_known = false;
+            fail(ptr + key, quote(t.indicator) + " is not a measured quantity (count, amount, percentage, ratio)");
+          }
+        }
+      }
+      if (all_known && !r.left.empty() && !r.right.empty() && r.per == rule_scope::member &&
+          common_breakdown(p_, r).empty())
+        fail(ptr + "/per", "the rule's indicators share no breakdown to check per member; use \"per\": \"total\"");
+    }
   }
 
   void check_target_value(const indicator& i, double value, target_basis basis, const std::string& ptr,

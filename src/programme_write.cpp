@@ -140,6 +140,35 @@ json indicator_json(const indicator& i) {
   }
   if (i.weight != 1) o["weight"] = number(i.weight);
   if (i.thresholds) o["thresholds"] = thresholds_json(*i.thresholds);
+  if (i.reporting) {
+    json r = json::object();
+    r["period"] = std::string(to_string(i.reporting->period));
+    json by = json::array();
+    for (const auto& b : i.reporting->by) {
+      json x = json::object();
+      x["dimension"] = b.dimension;
+      if (!b.level.empty()) x["level"] = b.level;
+      by.push_back(std::move(x));
+    }
+    r["by"] = std::move(by);
+    if (i.reporting->due_days != 0) r["due_days"] = i.reporting->due_days;
+    o["reporting"] = std::move(r);
+  }
+  if (i.min) o["min"] = value_json(i, *i.min);
+  if (i.max) o["max"] = value_json(i, *i.max);
+  return o;
+}
+
+json validation_rule_json(const validation_rule& r) {
+  json o = json::object();
+  o["id"] = r.id;
+  o["name"] = r.name;
+  o["left"] = expression_text(r.left);
+  o["operator"] = std::string(to_string(r.op));
+  o["right"] = expression_text(r.right);
+  if (r.per != rule_scope::member) o["per"] = std::string(to_string(r.per));
+  if (r.period) o["period"] = std::string(to_string(*r.period));
+  if (r.importance != importance::medium) o["importance"] = std::string(to_string(r.importance));
   return o;
 }
 
@@ -273,6 +302,11 @@ std::string write_programme(const programme& p) {
     ps.push_back(std::move(x));
   }
   o["pillars"] = std::move(ps);
+  if (!p.validation_rules.empty()) {
+    json vs = json::array();
+    for (const auto& r : p.validation_rules) vs.push_back(validation_rule_json(r));
+    o["validation_rules"] = std::move(vs);
+  }
   return o.dump(2, ' ', false, json::error_handler_t::strict) + "\n";
 }
 

@@ -195,6 +195,57 @@ std::string rate_text(const std::optional<period_rate>& r) {
   return fmt::format("{} a {}", readable(r->value), to_string(r->per));
 }
 
+/// " (2 reports missing)" beside an actual that rests on incomplete reports (issue 12).
+std::string incomplete_note(const programme_report& r, const std::string& indicator) {
+  if (!r.data_quality) return {};
+  const std::size_t n = missing_reports(*r.data_quality, indicator);
+  if (n == 0) return {};
+  return fmt::format(" (incomplete: {} {} missing)", n, n == 1 ? "report" : "reports");
+}
+
+/// The Markdown data-quality section: a summary, each indicator's completeness matrix, the worst findings.
+std::string quality_markdown(const quality_report& q) {
+  const auto pct = [](const std::optional<double>& v) { return v ? fmt::format("{:.1f} %", *v * 100) : "n/a"; };
+  std::string out = "\n## Data quality\n\n";
+  out += fmt::format(
+      "Completeness {} ({} of {} reports due by {}), on time {} ({} late, {} with an unknown date); outliers: {}; "
+      "rule violations: {}; revised values: {}.\n",
+      pct(q.completeness.rate()), q.completeness.reported, q.completeness.expected, format_date(q.as_of),
+      pct(q.timeliness.rate()), q.timeliness.late.size(), q.timeliness.unknown, q.outliers.size(), q.violations.size(),
+      q.revisions.revised_values);
+  for (const auto& m : q.completeness.matrices) {
+    if (m.periods.empty()) continue;
+    out += fmt::format("\n### {}: reports\n\n| member |", md_cell(m.indicator));
+    for (const auto& p : m.periods) out += " " + p.label() + " |";
+    out += "\n|---|";
+    for (std::size_t k = 0; k < m.periods.size(); ++k) out += ":-:|";
+    out += "\n";
+    for (std::size_t i = 0; i < m.members.size(); ++i) {
+      out += "| " + md_cell(m.members[i]) + " |";
+      for (std::size_t k = 0; k < m.periods.size(); ++k) {
+        constexpr std::array<std::string_view, 4> marks{"✓", "late", "?", "**✗**"};
+        out += fmt::format(" {} |", marks[static_cast<std::size_t>(m.at(i, k))]);
+      }
+      out += "\n";
+    }
+  }
+  if (!q.completeness.matrices.empty())
+    out += "\n✓ on time, late: recorded after the due date, ?: reported without a recording date, ✗ missing.\n";
+  for (const auto& r : q.rules)
+    out += fmt::format("{}Rule {}: {} checked, {} violated, {} skipped (a side without a value).\n",
+                       &r == &q.rules.front() ? "\n" : "", md_cell(r.rule), r.checked, r.violated, r.skipped);
+  const auto all = findings(q);
+  if (!all.empty()) {
+    constexpr std::size_t shown = 12;
+    out += "\n### Worst findings\n\n";
+    for (std::size_t k = 0; k < all.size() && k < shown; ++k)
+      out += fmt::format("- **{}** {}: {}\n", to_string(all[k].level), all[k].kind, md_cell(all[k].text));
+    if (all.size() > shown)
+      out += fmt::format("- ... and {} more (`regiokpi check` lists them all).\n", all.size() - shown);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string report_to_json(const programme_report& r) {
@@ -235,6 +286,7 @@ std::string report_to_json(const programme_report& r) {
     nodes.push_back(o);
   }
   j["nodes"] = nodes;
+  if (r.data_quality) j["data_quality"] = json::parse(quality_to_json(*r.data_quality));
   return j.dump(2) + "\n";
 }
 
@@ -350,7 +402,8 @@ std::string report_to_markdown(const programme_report& r) {
       if (p.recent_rate) takes += (takes.empty() ? "recently " : ", recently ") + rate_text(p.recent_rate);
       const std::string name =
           md_cell(i.name) + (i.proxy ? " (proxy)" : "") + (i.unit.empty() ? "" : ", " + md_cell(i.unit));
-      const std::string actual = p.actual || p.coverage || i.actual_text ? actual_cell(i) : "";
+      const std::string actual =
+          (p.actual || p.coverage || i.actual_text ? actual_cell(i) : "") + incomplete_note(r, i.id);
       out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", name, status_cell(p), actual,
                          value_with_date(p.final_target, p.final_target_date), fmt_pct(p.final_achievement),
                          fmt_pct(p.expected_achievement), takes, forecast);
@@ -364,6 +417,7 @@ std::string report_to_markdown(const programme_report& r) {
     }
     if (!notes.empty()) out += "\n" + notes;
   }
+  if (r.data_quality) out += quality_markdown(*r.data_quality);
   return out;
 }
 

@@ -1,6 +1,7 @@
 // The HTML report: one self-contained file (inline CSS and SVG; no scripts, fonts or images fetched).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -80,6 +81,54 @@ std::string actual_html(const indicator_report& ir) {
   std::string out = a.met ? fmt::format("{} of {}", *a.met, a.total) : number(a.value);
   if (!a.weak_status.empty()) out += fmt::format(" <span class=\"flag\">{}</span>", a.weak_status);
   if (a.stale) out += " <span class=\"flag stale\">stale</span>";
+  return out;
+}
+
+/// A flag beside an actual that rests on incomplete reports (issue 12).
+std::string incomplete_flag(const programme_report& r, const std::string& indicator) {
+  const std::size_t n = r.data_quality ? missing_reports(*r.data_quality, indicator) : 0;
+  if (n == 0) return {};
+  return fmt::format(" <span class=\"flag incomplete\">incomplete: {} {} missing</span>", n,
+                     n == 1 ? "report" : "reports");
+}
+
+/// The data-quality section: a summary, a heatmap per indicator with reporting, the worst findings.
+std::string quality_html(const quality_report& q) {
+  const auto pct = [](const std::optional<double>& v) { return v ? fmt::format("{:.1f} %", *v * 100) : "&#8211;"; };
+  std::string out = "<section id=\"data-quality\">\n<h2>Data quality</h2>\n";
+  out += fmt::format(
+      "<p>Completeness <b>{}</b> ({} of {} reports due by {}), on time {} ({} late, {} with an unknown date); "
+      "outliers: {}; rule violations: {}; revised values: {}.</p>\n",
+      pct(q.completeness.rate()), q.completeness.reported, q.completeness.expected, format_date(q.as_of),
+      pct(q.timeliness.rate()), q.timeliness.late.size(), q.timeliness.unknown, q.outliers.size(), q.violations.size(),
+      q.revisions.revised_values);
+  for (const auto& m : q.completeness.matrices) {
+    if (m.periods.empty()) continue;
+    svg::completeness_chart c;
+    c.id = m.indicator;
+    c.title = m.indicator + ": reports by member and period";
+    c.row_heading = "member";
+    c.rows = m.members;
+    for (const auto& p : m.periods) c.columns.push_back(p.label());
+    for (const auto st : m.cells) {
+      std::string state(to_string(st));
+      std::replace(state.begin(), state.end(), '_', '-');
+      c.states.push_back(std::move(state));
+    }
+    out += svg::render(c) + "\n";
+  }
+  const auto all = findings(q);
+  if (!all.empty()) {
+    constexpr std::size_t shown = 12;
+    out += "<h3>Worst findings</h3>\n<ul class=\"findings\">\n";
+    for (std::size_t k = 0; k < all.size() && k < shown; ++k)
+      out += fmt::format("<li><b>{}</b> {}: {}</li>\n", to_string(all[k].level), escape_xml(all[k].kind),
+                         escape_xml(all[k].text));
+    if (all.size() > shown)
+      out += fmt::format("<li>... and {} more (<code>regiokpi check</code> lists them all)</li>\n", all.size() - shown);
+    out += "</ul>\n";
+  }
+  out += "</section>\n";
   return out;
 }
 
@@ -177,9 +226,9 @@ std::string report_to_html(const programme_report& r) {
           "<tr><td><a href=\"#ind-{}\">{}</a></td><td>{}</td><td class=\"num\">{}</td><td "
           "class=\"num\">{}</td><td class=\"date\">{}</td>"
           "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-          svg::id_fragment(ir.id), escape_xml(ir.name.empty() ? ir.id : ir.name), status_badge(p), actual_html(ir),
-          number(p.final_target), day(p.final_target_date), percent(p.final_achievement),
-          percent(p.expected_achievement), number(ir.forecast.value));
+          svg::id_fragment(ir.id), escape_xml(ir.name.empty() ? ir.id : ir.name), status_badge(p),
+          actual_html(ir) + incomplete_flag(r, ir.id), number(p.final_target), day(p.final_target_date),
+          percent(p.final_achievement), percent(p.expected_achievement), number(ir.forecast.value));
     }
     out += "</tbody>\n</table>\n";
     for (const auto& ir : r.indicators) {
@@ -273,6 +322,7 @@ std::string report_to_html(const programme_report& r) {
     out += "</section>\n";
   }
 
+  if (r.data_quality) out += quality_html(*r.data_quality);
   if (!r.funding.empty()) {
     out +=
         "<section id=\"funding\">\n<h2>Funding plan</h2>\n<table>\n<thead><tr><th>contribution</th><th>party</th>"

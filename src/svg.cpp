@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -658,6 +659,93 @@ std::string render(const coverage_chart& c) {
         "<text x=\"{}\" y=\"{}\">{}</text>\n",
         px(lx), px(ly - 11), fill, px(lx + 20), px(ly), label);
     lx += 20 + text_width(label, 11) + 20;
+  }
+  out += "</g>\n</svg>\n";
+  return out;
+}
+
+std::string render(const completeness_chart& c) {
+  const std::size_t nr = c.rows.size();
+  const std::size_t nc = c.columns.size();
+  if (c.states.size() != nr * nc)
+    throw error(errc::invalid_argument, fmt::format("completeness chart {}: {} rows x {} columns need {} cells, got {}",
+                                                    quote(c.id), nr, nc, nr * nc, c.states.size()));
+  struct look {
+    std::string_view state, fill, label;
+  };
+  constexpr std::array<look, 4> looks{look{"on-time", "#2da44e", "On time"}, look{"late", "#d4a72c", "Late"},
+                                      look{"unknown", "#8c959f", "Reported, date unknown"},
+                                      look{"missing", "#e5534b", "Missing"}};
+  std::array<std::size_t, 4> counts{};
+  std::vector<std::size_t> kind(c.states.size());
+  for (std::size_t k = 0; k < c.states.size(); ++k) {
+    const auto it = std::find_if(looks.begin(), looks.end(), [&](const look& l) { return l.state == c.states[k]; });
+    if (it == looks.end())
+      throw error(errc::invalid_argument,
+                  fmt::format("completeness chart {}: {} is not on-time, late, unknown or missing", quote(c.id),
+                              quote(c.states[k])));
+    kind[k] = static_cast<std::size_t>(it - looks.begin());
+    ++counts[kind[k]];
+  }
+  constexpr double cell_w = 22;
+  constexpr double cell_h = 20;
+  double row_label_w = text_width(c.row_heading, 12);
+  for (const auto& r : c.rows) row_label_w = std::max(row_label_w, text_width(r, 12));
+  double col_label_h = 0;
+  for (const auto& col : c.columns) col_label_h = std::max(col_label_h, text_width(col, 11));
+  const double left = std::min(row_label_w, 240.0) + 20;
+  const double top = 40 + std::min(col_label_h * 0.71, 120.0) + 8;
+  const double width = std::max({left + cell_w * static_cast<double>(nc) + 24 + std::min(col_label_h * 0.71, 120.0),
+                                 text_width(c.title, 14) + 24, 520.0});
+  const double height = top + cell_h * static_cast<double>(nr) + 44;
+  const auto w = static_cast<int>(std::ceil(width));
+  const auto h = static_cast<int>(std::ceil(height));
+  std::string desc = c.description;
+  if (desc.empty())
+    desc = fmt::format("{}: {} reports expected; {} on time, {} late, {} with an unknown date, {} missing.",
+                       c.title.empty() ? std::string("Completeness") : c.title, c.states.size(), counts[0], counts[1],
+                       counts[2], counts[3]);
+  const std::string id = "completeness-" + id_fragment(c.id);
+  std::string out = svg_open(id, "regiokpi-chart completeness", w, h);
+  out += accessible_text(id, c.title, desc);
+  out += fmt::format("<rect class=\"background\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n", w, h);
+  out += fmt::format(
+      "<text class=\"title\" x=\"12\" y=\"24\" font-size=\"14\" font-weight=\"bold\" fill=\"#24292f\">{}</text>\n",
+      escape_xml(c.title));
+  if (!c.row_heading.empty())
+    out += fmt::format("<text class=\"row-heading\" x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#444\">{}</text>\n",
+                       px(left - 8), px(top - 8), escape_xml(c.row_heading));
+  out += "<g class=\"column-labels\" fill=\"#24292f\" font-size=\"11\">\n";
+  for (std::size_t j = 0; j < nc; ++j) {
+    const double x = left + cell_w * (static_cast<double>(j) + 0.5);
+    const double y = top - 6;
+    out += fmt::format("<text x=\"{0}\" y=\"{1}\" transform=\"rotate(-45 {0} {1})\">{2}</text>\n", px(x), px(y),
+                       escape_xml(c.columns[j]));
+  }
+  out += "</g>\n<g class=\"row-labels\" fill=\"#24292f\">\n";
+  for (std::size_t i = 0; i < nr; ++i)
+    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", px(left - 8),
+                       px(top + cell_h * (static_cast<double>(i) + 0.5) + 4), escape_xml(c.rows[i]));
+  out += "</g>\n<g class=\"cells\">\n";
+  for (std::size_t i = 0; i < nr; ++i)
+    for (std::size_t j = 0; j < nc; ++j) {
+      const look& l = looks[kind[i * nc + j]];
+      out += fmt::format(
+          "<rect class=\"cell {}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" stroke=\"#ffffff\" "
+          "stroke-width=\"2\"><title>{} \xC3\x97 {}: {}</title></rect>\n",
+          l.state, px(left + cell_w * static_cast<double>(j)), px(top + cell_h * static_cast<double>(i)), px(cell_w),
+          px(cell_h), l.fill, escape_xml(c.rows[i]), escape_xml(c.columns[j]), l.label);
+    }
+  out += "</g>\n";
+  const double ly = top + cell_h * static_cast<double>(nr) + 26;
+  out += "<g class=\"legend\" font-size=\"11\" fill=\"#444\">\n";
+  double lx = 12;
+  for (const look& l : looks) {
+    out += fmt::format(
+        "<rect x=\"{}\" y=\"{}\" width=\"14\" height=\"14\" fill=\"{}\" stroke=\"#8c959f\" stroke-width=\"0.5\"/>"
+        "<text x=\"{}\" y=\"{}\">{}</text>\n",
+        px(lx), px(ly - 11), l.fill, px(lx + 20), px(ly), l.label);
+    lx += 20 + text_width(l.label, 11) + 20;
   }
   out += "</g>\n</svg>\n";
   return out;

@@ -572,6 +572,33 @@ TEST(CoverageChart, WrongCellCountIsAnError) {
   EXPECT_NO_THROW((void)parse(svg::render(empty)));
 }
 
+TEST(CompletenessChart, CellsByStateAndErrors) {
+  svg::completeness_chart c;
+  c.id = "W-c1.assessments";
+  c.title = "Reports <W-c1>";
+  c.row_heading = "member";
+  c.rows = {"emmen", "coevorden"};
+  c.columns = {"2021-Q1", "2021-Q2"};
+  c.states = {"on-time", "late", "missing", "unknown"};
+  const std::string out = svg::render(c);
+  element root;
+  ASSERT_NO_THROW(root = parse(out)) << out;
+  EXPECT_EQ(root.attr("id"), "completeness-W-c1_2eassessments");
+  EXPECT_TRUE(root.has_class("completeness"));
+  EXPECT_EQ(root.children[1].text,
+            "Reports <W-c1>: 4 reports expected; 1 on time, 1 late, 1 with an unknown date, 1 missing.");
+  const auto cells = find_all(group(root, "cells"), [](const element& e) { return e.name == "rect"; });
+  ASSERT_EQ(cells.size(), 4u);
+  EXPECT_TRUE(cells[1]->has_class("late"));
+  EXPECT_TRUE(cells[2]->has_class("missing"));
+  EXPECT_EQ(cells[2]->children[0].text, "coevorden \xC3\x97 2021-Q1: Missing");
+  EXPECT_LT(std::stod(cells[0]->attr("y")), std::stod(cells[2]->attr("y")));
+  c.states = {"on-time"};
+  EXPECT_THROW((void)svg::render(c), error);
+  c.states = {"on-time", "late", "missing", "absent"};
+  EXPECT_THROW((void)svg::render(c), error);
+}
+
 // ---- robustness ----------------------------------------------------------------------------------
 
 TEST(SvgRobustness, RandomTextAndValuesAlwaysGiveWellFormedXml) {

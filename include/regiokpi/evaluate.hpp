@@ -20,6 +20,7 @@
 #include "regiokpi/money.hpp"
 #include "regiokpi/programme.hpp"
 #include "regiokpi/progress.hpp"
+#include "regiokpi/quality.hpp"
 #include "regiokpi/store.hpp"
 
 namespace regiokpi {
@@ -119,6 +120,8 @@ struct programme_report {
   };
   std::vector<funding_line> funding;
   std::optional<regiokpi::amount> funding_total;  ///< what the parties pay (pools excluded)
+  /// The data-quality findings on the as-of date (quality.hpp); none when evaluation_settings::data_quality is off.
+  std::optional<quality_report> data_quality;
 };
 
 struct evaluation_settings {
@@ -141,6 +144,8 @@ struct evaluation_settings {
   std::optional<date> forecast_horizon;
   /// Called after each indicator with (done, total); on the calling thread.
   std::function<void(std::size_t, std::size_t)> progress;
+  /// Also check the data quality (programme_report::data_quality): one more pass over the rows.
+  bool data_quality = true;
 };
 
 /// Evaluates every indicator of `prog` against `store` and rolls the results up. Indicators without

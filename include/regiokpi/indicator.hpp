@@ -132,6 +132,15 @@ struct thresholds {
   friend bool operator==(const thresholds&, const thresholds&) = default;
 };
 
+/// Who is expected to report an indicator, how often and how soon (issue 12): one report per member
+/// of `by` (the cross product when several) per period, due `due_days` days after the period's end.
+struct reporting_rule {
+  period_type period = period_type::quarter;
+  std::vector<regiokpi::breakdown> by;
+  std::int32_t due_days = 0;
+  friend bool operator==(const reporting_rule&, const reporting_rule&) = default;
+};
+
 /// A measurable indicator of a result.
 struct indicator {
   std::string id;
@@ -155,6 +164,9 @@ struct indicator {
   std::optional<regiokpi::formula> formula;        ///< derived indicators only
   double weight = 1;                               ///< weight in its result's roll-up
   std::optional<regiokpi::thresholds> thresholds;  ///< overrides the programme's
+  std::optional<reporting_rule> reporting;         ///< who reports it when; none: completeness is not judged
+  std::optional<double> min;                       ///< plausible range (data quality), on top of the kind's
+  std::optional<double> max;
 
   /// The final target (the last of kind target), or nullptr if there is none.
   [[nodiscard]] const regiokpi::target* final_target() const noexcept {

@@ -119,6 +119,78 @@ constexpr std::string_view to_string(status_method m) noexcept {
   return m == status_method::plan ? "plan" : "growth_ratio";
 }
 
+/// How much a data-quality finding matters (DHIS2's validation rule importance).
+enum class importance : std::uint8_t { high, medium, low };
+
+constexpr std::string_view to_string(importance i) noexcept {
+  constexpr std::array<std::string_view, 3> names{"high", "medium", "low"};
+  return names[static_cast<std::size_t>(i)];
+}
+
+/// A validation rule's comparison.
+enum class comparison : std::uint8_t { less_equal, less, equal, not_equal, greater_equal, greater };
+
+constexpr std::string_view to_string(comparison c) noexcept {
+  constexpr std::array<std::string_view, 6> names{"<=", "<", "==", "!=", ">=", ">"};
+  return names[static_cast<std::size_t>(c)];
+}
+
+/// Whether `left op right` holds.
+constexpr bool compare(double left, comparison op, double right) noexcept {
+  switch (op) {
+    case comparison::less_equal:
+      return left <= right;
+    case comparison::less:
+      return left < right;
+    case comparison::equal:
+      return left == right;
+    case comparison::not_equal:
+      return left != right;
+    case comparison::greater_equal:
+      return left >= right;
+    case comparison::greater:
+      return left > right;
+  }
+  return false;
+}
+
+/// One term of a validation rule side: factor x an indicator's value.
+struct rule_term {
+  double factor = 1;
+  std::string indicator;
+  friend bool operator==(const rule_term&, const rule_term&) = default;
+};
+
+/// Where a validation rule is checked: for each member of its indicators' common breakdown, or on totals.
+enum class rule_scope : std::uint8_t { member, total };
+
+constexpr std::string_view to_string(rule_scope s) noexcept { return s == rule_scope::member ? "member" : "total"; }
+
+/// A DHIS2-style validation rule: sum(left) op sum(right) per period (and per member); a side with a
+/// missing value skips the comparison. JSON sides are expressions: "0.5 * W-c1.assessments + Z-a.x".
+struct validation_rule {
+  std::string id;
+  std::string name;
+  std::vector<rule_term> left;
+  comparison op = comparison::less_equal;
+  std::vector<rule_term> right;
+  rule_scope per = rule_scope::member;
+  std::optional<period_type> period;  ///< none: the left side's first indicator's reporting period, else quarter
+  regiokpi::importance importance = regiokpi::importance::medium;
+  friend bool operator==(const validation_rule&, const validation_rule&) = default;
+};
+
+/// A side's expression text as the format writes it: "W-c2.plans", "0.5 * W-c1.assessments + Z-a.x".
+inline std::string expression_text(const std::vector<rule_term>& terms) {
+  std::string out;
+  for (const auto& t : terms) {
+    if (!out.empty()) out += " + ";
+    if (t.factor != 1) out += number_text(t.factor) + " * ";
+    out += t.indicator;
+  }
+  return out;
+}
+
 /// A whole programme definition.
 struct programme {
   std::string id;
@@ -140,6 +212,8 @@ struct programme {
   int stale_after_periods = 2;
   /// How indicators' statuses are decided ("status_method"); evaluation_settings::status_method overrides it.
   regiokpi::status_method status_method = regiokpi::status_method::plan;
+  /// Data-quality rules between indicators' values ("validation_rules", issue 12).
+  std::vector<validation_rule> validation_rules;
 
   /// The indicator with this id, or nullptr. Linear in the number of indicators; for many lookups
   /// build indicator_index() once.
@@ -204,6 +278,23 @@ struct programme {
 
   friend bool operator==(const programme&, const programme&) = default;
 };
+
+/// The breakdowns (dimension and level) every indicator of a validation rule shares, in the order of
+/// the left side's first indicator: what a `per: member` rule is checked for. Unknown ids share nothing.
+inline std::vector<breakdown> common_breakdown(const programme& p, const validation_rule& r) {
+  std::vector<const indicator*> inds;
+  for (const auto* side : {&r.left, &r.right})
+    for (const auto& t : *side) inds.push_back(p.find_indicator(t.indicator));
+  if (inds.empty() || !inds.front()) return {};
+  std::vector<breakdown> out;
+  for (const auto& b : inds.front()->breakdowns) {
+    const bool shared = std::all_of(inds.begin(), inds.end(), [&](const indicator* i) {
+      return i && std::find(i->breakdowns.begin(), i->breakdowns.end(), b) != i->breakdowns.end();
+    });
+    if (shared) out.push_back(b);
+  }
+  return out;
+}
 
 /// The total the parties pay: every evaluated contribution except the pools (the seed's 40 M: Rijk
 /// 20 M, province 10 M, municipalities 10 M, not the "regional" 20 M pool). Throws like evaluate().

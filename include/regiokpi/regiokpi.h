@@ -405,6 +405,28 @@ RK_API int rk_report_programme_status(const rk_report* report, rk_status* status
 /* Renders the report; *text is NUL-terminated, *length excludes the NUL; free it with rk_free(). */
 RK_API int rk_report_render(char** text, size_t* length, const rk_report* report, rk_report_format format);
 
+/* ---- data quality (docs/data-quality.md) ---------------------------------------------------- */
+
+#define RK_CHECK_OPTIONS_VERSION 1
+typedef struct rk_check_options {
+  uint32_t version;         /* RK_CHECK_OPTIONS_VERSION */
+  const char* as_of;        /* "YYYY-MM-DD", required: rows after it are ignored, reports due after it not expected */
+  double outlier_threshold; /* modified z-score above which a change is an outlier; 0: 3.5 */
+} rk_check_options;
+
+/* Checks the store's data quality against the programme: completeness, timeliness, outliers, validation
+ * rules and revisions. *json is the findings as `regiokpi check --format json` writes them
+ * (docs/schema/check.schema.json), NUL-terminated, *length excludes the NUL; free it with rk_free(). */
+RK_API int rk_check(char** json, size_t* length, const rk_programme* programme, const rk_store* store,
+                    const rk_check_options* options);
+
+/* The same findings as an Arrow stream, one row per finding, worst first: kind ("violation", "missing",
+ * "late", "outlier"), importance ("high", "medium", "low"), subject (indicator id, or the rule id),
+ * member, period, date (utf8; "" when none), value (float64: a violation's left side, the days late, an
+ * outlier's value; NaN when none), detail (utf8). */
+RK_API int rk_check_export_arrow(const rk_programme* programme, const rk_store* store,
+                                 const rk_check_options* options, struct ArrowArrayStream* out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -13,6 +13,7 @@
 #include "regiokpi/money.hpp"
 #include "regiokpi/programme.hpp"
 #include "regiokpi/programme_io.hpp"
+#include "regiokpi/quality.hpp"
 #include "regiokpi/rules.hpp"
 #include "regiokpi/store.hpp"
 #include "regiokpi/svg.hpp"

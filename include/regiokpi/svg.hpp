@@ -156,4 +156,21 @@ struct coverage_chart {
 /// error(invalid_argument) when met (or a non-empty cell_text) does not have rows x columns entries.
 REGIOKPI_EXPORT std::string render(const coverage_chart& chart);
 
+/// A completeness heatmap (data quality): members x periods, each cell one of the states "on-time",
+/// "late", "unknown" (reported, no recorded_at) or "missing".
+struct completeness_chart {
+  std::string id;  ///< element id "completeness-" + id_fragment(id)
+  std::string title;
+  std::string description;  ///< the accessible <desc>; counts per state when empty
+  std::string row_heading;  ///< e.g. "municipality"
+  std::vector<std::string> rows;
+  std::vector<std::string> columns;  ///< period labels
+  std::vector<std::string> states;   ///< row-major, rows x columns
+};
+
+/// The heatmap as one <svg> element (root id "completeness-<id>", class "regiokpi-chart completeness";
+/// each cell a <rect> of class "cell <state>" with a <title>). Throws error(invalid_argument) when
+/// states does not have rows x columns entries or names an unknown state.
+REGIOKPI_EXPORT std::string render(const completeness_chart& chart);
+
 }  // namespace regiokpi::svg

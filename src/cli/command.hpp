@@ -21,6 +21,7 @@ enum exit_code : int {
   exit_bad_usage = 2,  ///< the command line is wrong (unknown option, rule or column)
   exit_io = 3,         ///< a file could not be read or written
   exit_internal = 4,   ///< a bug in regiokpi
+  exit_findings = 5,   ///< `check --fail-on LEVEL` found a finding of that importance or worse
 };
 
 /// A subcommand: `setup` declares its options on the CLI11 subcommand and returns the action to

@@ -523,6 +523,66 @@ static void test_text(const char* source_dir) {
   rk_programme_destroy(prog);
 }
 
+/* A utf8 column's value in row i of a batch (the column's buffers: validity, offsets, data). */
+static int utf8_is(const struct ArrowArray* batch, int col, int64_t i, const char* want) {
+  const struct ArrowArray* c = batch->children[col];
+  const int32_t* off = (const int32_t*)c->buffers[1];
+  const char* data = (const char*)c->buffers[2];
+  const size_t n = (size_t)(off[i + 1] - off[i]);
+  return n == strlen(want) && memcmp(data + off[i], want, n) == 0;
+}
+
+/* rk_check on the Regio Deal example (docs/data-quality.md): W-c1..W-c3 are due quarterly from six
+ * municipalities from 2019-Q2 to 2022-Q3, 14 x 6 x 3 = 252 reports; generate_measurements.py plants 3
+ * missing, 2 late and 1 outlier, and 4 quarters break the workplaces rule (tests/cli/check.sh derives
+ * the same from the CSV). */
+static void test_check(const char* source_dir) {
+  char path[4096];
+  rk_programme* prog = NULL;
+  snprintf(path, sizeof path, "%s/examples/regio-deal-zod/programme.json", source_dir);
+  CHECK(rk_programme_load_file(&prog, path) == RK_OK);
+  rk_store* store = NULL;
+  CHECK(rk_store_create(&store) == RK_OK);
+  snprintf(path, sizeof path, "%s/examples/regio-deal-zod/measurements.csv", source_dir);
+  rk_ingest_options io = {RK_INGEST_OPTIONS_VERSION, prog, NULL, 0};
+  CHECK(rk_store_ingest_csv_file(store, path, &io) == RK_OK);
+  rk_check_options co = {RK_CHECK_OPTIONS_VERSION, "2022-12-31", 0};
+  char* json = NULL;
+  size_t len = 0;
+  CHECK(rk_check(&json, &len, prog, store, &co) == RK_OK && json != NULL && strlen(json) == len);
+  CHECK(json != NULL && strstr(json, "\"expected\": 252") != NULL && strstr(json, "\"reported\": 249") != NULL);
+  rk_free(json);
+  struct ArrowArrayStream stream;
+  CHECK(rk_check_export_arrow(prog, store, &co, &stream) == RK_OK);
+  struct ArrowSchema schema;
+  CHECK(stream.get_schema(&stream, &schema) == 0);
+  const char* names[] = {"kind", "importance", "subject", "member", "period", "date", "value", "detail"};
+  CHECK(schema.n_children == 8);
+  for (int c = 0; c < 8 && c < schema.n_children; ++c) {
+    CHECK(strcmp(schema.children[c]->name, names[c]) == 0);
+    CHECK(strcmp(schema.children[c]->format, c == 6 ? "g" : "u") == 0);
+  }
+  schema.release(&schema);
+  struct ArrowArray batch;
+  CHECK(stream.get_next(&stream, &batch) == 0 && batch.release != NULL);
+  CHECK(batch.length == 4 + 3 + 2 + 1);
+  if (batch.length == 10) {
+    /* worst first: the medium violations, then the missing reports, then late and the outlier */
+    CHECK(utf8_is(&batch, 0, 0, "violation") && utf8_is(&batch, 1, 0, "medium"));
+    CHECK(utf8_is(&batch, 0, 4, "missing") && utf8_is(&batch, 2, 4, "W-c2.plans"));
+    CHECK(utf8_is(&batch, 0, 9, "outlier") && utf8_is(&batch, 3, 9, "emmen") && utf8_is(&batch, 1, 9, "low"));
+    const double* late_days = (const double*)batch.children[6]->buffers[1];
+    CHECK(utf8_is(&batch, 0, 7, "late") && late_days[7] == 26); /* due 2021-10-20, recorded 2021-11-15 */
+  }
+  batch.release(&batch);
+  stream.release(&stream);
+  CHECK(rk_check(&json, &len, prog, store, NULL) == RK_E_INVALID_ARGUMENT && json == NULL);
+  co.as_of = "2022-02-30";
+  CHECK(rk_check(&json, NULL, prog, store, &co) == RK_E_PARSE && json == NULL);
+  rk_store_destroy(store);
+  rk_programme_destroy(prog);
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     fprintf(stderr, "usage: c_api_test SOURCE_DIR\n");
@@ -534,6 +594,7 @@ int main(int argc, char** argv) {
   test_programme_and_report(argv[1]);
   test_funding_export(argv[1]);
   test_text(argv[1]);
+  test_check(argv[1]);
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }
