@@ -405,22 +405,15 @@ int rk_programme_funding_export_arrow(const rk_programme* programme, struct Arro
     arrow_column member{"member", 'u'};
     arrow_column money{"amount", 'd'};
     if (const auto& f = programme->value.funding) {
-      const regiokpi::funding_result r = regiokpi::evaluate(f->plan);
-      if (!r.contributions.empty()) money.decimal_scale = r.contributions.front().value.scale();
-      const auto add = [&](const std::string& id, const std::string& payer, const std::string& who,
-                           const regiokpi::amount& a) {
-        contribution.strings.push_back(id);
-        party.strings.push_back(payer);
-        member.strings.push_back(who);
-        money.minor_units.push_back(a.minor_units());
-      };
-      for (const auto& c : r.contributions) {
-        // Pools only define a base for others; leaving them out makes the rows add up to the total.
-        if (std::find(f->pools.begin(), f->pools.end(), c.id) != f->pools.end()) continue;
-        const auto payer = f->parties.find(c.id);
-        const std::string party_id = payer == f->parties.end() ? std::string() : payer->second;
-        add(c.id, party_id, std::string(), c.value);
-        for (const auto& m : c.members) add(c.id, party_id, m.member, m.value);
+      const regiokpi::evaluated_funding ef = regiokpi::evaluate_funding(*f);
+      if (!ef.lines.empty()) money.decimal_scale = ef.total.scale();
+      // Pools only define a base for others; leaving them out makes the rows add up to the total.
+      for (const auto& l : ef.lines) {
+        if (l.pool) continue;
+        contribution.strings.push_back(l.contribution);
+        party.strings.push_back(l.party);
+        member.strings.push_back(l.member);
+        money.minor_units.push_back(l.value.minor_units());
       }
     }
     std::vector<arrow_column> cols;

@@ -318,17 +318,14 @@ void actual_statuses(programme_report& rep, const programme& prog, const measure
 /// The funding plan, evaluated exactly, for the report's funding section.
 void funding_lines(programme_report& rep, const programme& prog) {
   if (!prog.funding) return;
-  const funding_result fr = evaluate(prog.funding->plan);
-  for (const auto& c : fr.contributions) {
-    const auto party = prog.funding->parties.find(c.id);
-    const bool pool =
-        std::find(prog.funding->pools.begin(), prog.funding->pools.end(), c.id) != prog.funding->pools.end();
-    rep.funding.push_back({c.id, party != prog.funding->parties.end() ? party->second : std::string(), c.value,
-                           pool ? "pool (defines a base; nobody pays it)" : ""});
-    for (const auto& m : c.members)
-      rep.funding.push_back({c.id + "/" + m.member, m.member, m.value, "share of " + c.id});
+  const evaluated_funding ef = evaluate_funding(*prog.funding);
+  for (const auto& l : ef.lines) {
+    if (l.member.empty())
+      rep.funding.push_back({l.contribution, l.party, l.value, l.pool ? "pool (defines a base; nobody pays it)" : ""});
+    else
+      rep.funding.push_back({l.contribution + "/" + l.member, l.member, l.value, "share of " + l.contribution});
   }
-  rep.funding_total = funding_total(*prog.funding);
+  rep.funding_total = ef.total;
 }
 
 /// One indicator: its series by its own rules, its standing against the targets as they stood on

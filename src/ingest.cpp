@@ -28,7 +28,8 @@
 
 #include "csv_tokenizer.hpp"
 #include "file_io.hpp"
-#include "regiokpi/detail/ingest_checker.hpp"
+#include "ingest_checker.hpp"
+#include "store_detail.hpp"
 
 namespace regiokpi {
 namespace {
@@ -779,7 +780,7 @@ ingest_summary ingest(measurement_store& store, const byte_source& src, const in
   }
   parts.clear();
   summary.bytes = static_cast<std::size_t>(total);
-  store.commit(batches);
+  detail::store_access::commit(store, batches);
   return summary;
 }
 

@@ -281,23 +281,9 @@ class rule_checker {
       }
     }
     try {
-      const funding_result r = evaluate(f.plan);
-      // The total funding_total() reports: every contribution but the pools. Found here, with the
+      // The whole funding walk, total included: an overflowing total is found here, with the
       // contribution that makes it overflow, rather than by every later report.
-      amount total = amount::from_minor_units(
-          0, r.contributions.empty() ? currency(f.currency) : r.contributions.front().value.currency(),
-          r.contributions.empty() ? 2 : r.contributions.front().value.scale());
-      for (std::size_t k = 0; k < r.contributions.size(); ++k) {
-        const auto& c = r.contributions[k];
-        if (std::find(f.pools.begin(), f.pools.end(), c.id) != f.pools.end()) continue;
-        try {
-          total += c.value;
-        } catch (const error& e) {
-          fail(cptr(k), "the funding total overflows when this contribution (" + c.value.to_text() +
-                            ") is added to the ones before it (" + total.to_text() + "): " + e.what());
-          break;
-        }
-      }
+      evaluate_funding(f);
     } catch (const error& e) {
       if (e.diagnostics().empty())
         fail("/funding", e.what());

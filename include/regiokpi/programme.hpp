@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -296,15 +297,56 @@ inline std::vector<breakdown> common_breakdown(const programme& p, const validat
   return out;
 }
 
-/// The total the parties pay: every evaluated contribution except the pools (the seed's 40 M: Rijk
-/// 20 M, province 10 M, municipalities 10 M, not the "regional" 20 M pool). Throws like evaluate().
-inline amount funding_total(const programme_funding& f) {
+/// A programme's funding evaluated once: what the report, the C ABI's export and validation read.
+struct evaluated_funding {
+  /// One line: a contribution, or one member's part of a split one.
+  struct line {
+    std::string contribution;  ///< the contribution's id
+    std::string member;        ///< empty for the contribution itself; else the member whose part this is
+    std::string party;         ///< the party that pays the contribution (programme_funding::parties), or empty
+    amount value;
+    bool pool = false;  ///< the contribution is a pool: it defines a base for others, nobody pays it
+    friend bool operator==(const line&, const line&) = default;
+  };
+  /// Every contribution in plan order, each followed by its members' parts (which add up to it).
+  std::vector<line> lines;
+  /// What the parties pay: every contribution except the pools (the seed's 40 M: Rijk 20 M, province
+  /// 10 M, municipalities 10 M, not the "regional" 20 M pool). In the plan's currency and scale.
+  amount total;
+};
+
+/// The one funding walk: evaluates the plan (funding.hpp's evaluate, references first), ties each
+/// contribution to its party and pool flag, and adds up the total. Throws like evaluate(plan), and
+/// error(overflow) naming /contributions/N when adding contribution N makes the total overflow.
+inline evaluated_funding evaluate_funding(const programme_funding& f) {
   const funding_result r = evaluate(f.plan);
-  amount total = amount::from_minor_units(0, currency(f.currency),
-                                          r.contributions.empty() ? 2 : r.contributions.front().value.scale());
-  for (const auto& c : r.contributions)
-    if (std::find(f.pools.begin(), f.pools.end(), c.id) == f.pools.end()) total += c.value;
-  return total;
+  const std::set<std::string_view, std::less<>> pools(f.pools.begin(), f.pools.end());  // n log n, not n * pools
+  evaluated_funding out;
+  out.lines.reserve(r.contributions.size());
+  out.total = r.contributions.empty() ? amount::from_minor_units(0, currency(f.currency), 2)
+                                      : amount::from_minor_units(0, r.contributions.front().value.currency(),
+                                                                 r.contributions.front().value.scale());
+  for (std::size_t k = 0; k < r.contributions.size(); ++k) {
+    const contribution_amount& c = r.contributions[k];
+    const auto payer = f.parties.find(c.id);
+    const std::string party = payer == f.parties.end() ? std::string() : payer->second;
+    const bool pool = pools.contains(c.id);
+    out.lines.push_back({c.id, std::string(), party, c.value, pool});
+    for (const auto& m : c.members) out.lines.push_back({c.id, m.member, party, m.value, pool});
+    if (pool) continue;
+    try {
+      out.total += c.value;
+    } catch (const error& e) {
+      throw error(e.code(), std::vector<diagnostic>{{detail::contribution_path(k),
+                                                     "the funding total overflows when this contribution (" +
+                                                         c.value.to_text() + ") is added to the ones before it (" +
+                                                         out.total.to_text() + "): " + e.what()}});
+    }
+  }
+  return out;
 }
+
+/// The total the parties pay (evaluated_funding::total). Throws like evaluate_funding().
+inline amount funding_total(const programme_funding& f) { return evaluate_funding(f).total; }
 
 }  // namespace regiokpi

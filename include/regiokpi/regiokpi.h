@@ -22,12 +22,8 @@
 #include <stdint.h>
 
 #include "regiokpi/arrow_abi.h"
+#include "regiokpi/version.h" /* RK_VERSION_MAJOR, _MINOR, _PATCH, _NUMBER */
 
-#define RK_VERSION_MAJOR 0
-#define RK_VERSION_MINOR 1
-#define RK_VERSION_PATCH 0
-/* major * 10000 + minor * 100 + patch */
-#define RK_VERSION_NUMBER (RK_VERSION_MAJOR * 10000 + RK_VERSION_MINOR * 100 + RK_VERSION_PATCH)
 
 #if defined(_WIN32) && !defined(REGIOKPI_STATIC)
 #if defined(REGIOKPI_BUILDING)

@@ -29,6 +29,7 @@
 #include "regiokpi/detail/column.hpp"
 #include "regiokpi/detail/string_pool.hpp"
 #include "regiokpi/error.hpp"
+#include "regiokpi/export.hpp"
 
 namespace regiokpi {
 
@@ -90,47 +91,9 @@ namespace detail {
 /// Sentinel for "no recorded_at date" in the recorded-at column.
 inline constexpr std::int32_t no_day = std::numeric_limits<std::int32_t>::min();
 
-/// Rows parsed and validated but not yet in a store: strings interned locally, columns filled.
-/// measurement_store::commit() moves one or more of these in at once (ingest's parallel parts).
-struct staged_batch {
-  std::vector<std::string> dimensions;
-  string_pool indicators, members, texts;  // texts: sources and notes
-  std::vector<std::uint32_t> series_keys;  // per local series: indicator id, then one member id per dimension
-  id_table series_table;
-  column<std::uint32_t> series;
-  column<std::int32_t> day;
-  column<double> value;
-  bool has_status = false, has_source = false, has_recorded_at = false, has_revision = false, has_note = false;
-  column<measurement_status> status;
-  column<std::uint32_t> source, revision, note;
-  column<std::int32_t> recorded_at;
-  // Text values, sparse: the batch rows that carry one (ascending) and their ids in `texts`.
-  std::vector<std::uint32_t> text_rows, text_ids;
-
-  [[nodiscard]] std::size_t size() const noexcept { return day.size(); }
-
-  /// The local series id of (indicator, members[0..dimensions.size())), numbering new ones.
-  std::uint32_t series_of(std::uint32_t indicator, const std::uint32_t* member_ids) {
-    const std::size_t stride = dimensions.size() + 1;
-    std::uint64_t h = hash_bytes(reinterpret_cast<const char*>(&indicator), sizeof indicator);
-    if (stride > 1)
-      h ^= hash_bytes(reinterpret_cast<const char*>(member_ids), (stride - 1) * sizeof(std::uint32_t)) * 31;
-    // member_ids + (stride - 1), not + stride - 1: without dimensions member_ids may be null, and
-    // null + 1 is undefined even when 1 is subtracted again (UBSan's pointer-overflow check).
-    return series_table.find_or_insert(
-        h,
-        [&](std::uint32_t id) {
-          const std::uint32_t* k = series_keys.data() + std::size_t{id} * stride;
-          return k[0] == indicator && std::equal(member_ids, member_ids + (stride - 1), k + 1);
-        },
-        [&] {
-          const auto id = static_cast<std::uint32_t>(series_keys.size() / stride);
-          series_keys.push_back(indicator);
-          series_keys.insert(series_keys.end(), member_ids, member_ids + (stride - 1));
-          return id;
-        });
-  }
-};
+/// The store's write path (ingest's staged batches and their commit) lives in the library
+/// (not installed); users append through measurement_store::append or ingest.hpp.
+struct store_access;
 
 }  // namespace detail
 
@@ -255,19 +218,14 @@ class measurement_store {
   /// All or nothing: throws error(validation_error) listing every bad row (empty indicator, a
   /// coordinate count that differs from the names, a non-finite value) and changes nothing.
   /// A row with `text` is a text row (append does not know indicator kinds; ingest checks them).
-  void append(std::span<const std::string> dimension_names, std::span<const measurement> rows);
+  REGIOKPI_EXPORT void append(std::span<const std::string> dimension_names, std::span<const measurement> rows);
   void append(std::initializer_list<std::string> dimension_names, std::span<const measurement> rows) {
     const std::vector<std::string> names(dimension_names);
     append(std::span<const std::string>(names), rows);
   }
 
-  /// Moves staged batches (all with the same dimensions) into the store, in order. Cannot fail on
-  /// input grounds: the batches were validated when staged.
-  void commit(std::span<detail::staged_batch> parts);
-
  private:
-  std::uint32_t add_series(const std::uint32_t* key);  // indicator id then one member per dimension
-  void add_dimension(const std::string& name);
+  friend struct detail::store_access;
 
   std::vector<std::string> dimensions_;
   detail::string_pool indicators_, members_, texts_;
@@ -286,184 +244,5 @@ class measurement_store {
   std::vector<std::size_t> text_rows_;
   std::vector<std::uint32_t> text_ids_;
 };
-
-// ---- implementation --------------------------------------------------------------------------
-
-inline std::uint32_t measurement_store::add_series(const std::uint32_t* key) {
-  const std::size_t nd = dimensions_.size();
-  const std::uint64_t h = detail::hash_bytes(reinterpret_cast<const char*>(key), (nd + 1) * sizeof(std::uint32_t));
-  return series_table_.find_or_insert(
-      h,
-      [&](std::uint32_t s) {
-        return series_indicator_[s] == key[0] &&
-               std::equal(key + 1, key + 1 + nd, series_members_.begin() + static_cast<std::ptrdiff_t>(s * nd));
-      },
-      [&] {
-        series_indicator_.push_back(key[0]);
-        series_members_.insert(series_members_.end(), key + 1, key + 1 + nd);
-        return static_cast<std::uint32_t>(series_indicator_.size() - 1);
-      });
-}
-
-inline void measurement_store::add_dimension(const std::string& name) {
-  // Existing series get the empty member in the new dimension; the series keys change shape, so
-  // the lookup table is rebuilt (rare: only when a batch brings a new column).
-  const std::uint32_t blank = members_.intern("");
-  const std::size_t nd = dimensions_.size();
-  std::vector<std::uint32_t> widened;
-  widened.reserve(series_indicator_.size() * (nd + 1));
-  for (std::size_t s = 0; s < series_indicator_.size(); ++s) {
-    widened.insert(widened.end(), series_members_.begin() + static_cast<std::ptrdiff_t>(s * nd),
-                   series_members_.begin() + static_cast<std::ptrdiff_t>((s + 1) * nd));
-    widened.push_back(blank);
-  }
-  dimensions_.push_back(name);
-  series_members_.swap(widened);
-  std::vector<std::uint32_t> indicators;
-  indicators.swap(series_indicator_);
-  std::vector<std::uint32_t> members;
-  members.swap(series_members_);
-  series_table_.clear();
-  std::vector<std::uint32_t> key(nd + 2);
-  for (std::size_t s = 0; s < indicators.size(); ++s) {
-    key[0] = indicators[s];
-    std::copy_n(members.begin() + static_cast<std::ptrdiff_t>(s * (nd + 1)), nd + 1, key.begin() + 1);
-    add_series(key.data());
-  }
-}
-
-inline void measurement_store::commit(std::span<detail::staged_batch> parts) {
-  if (parts.empty()) return;
-  for (const auto& name : parts[0].dimensions)
-    if (!find_dimension(name)) add_dimension(name);
-  const std::size_t nd = dimensions_.size();
-  std::vector<std::size_t> where(parts[0].dimensions.size());  // batch dimension -> store dimension
-  for (std::size_t k = 0; k < where.size(); ++k) where[k] = *find_dimension(parts[0].dimensions[k]);
-  const bool was_empty = empty();
-  const std::size_t old_size = size();
-  std::size_t added = 0;
-  bool status = false, source = false, recorded = false, revision = false, note = false;
-  for (const auto& p : parts) {
-    added += p.size();
-    status |= p.has_status;
-    source |= p.has_source;
-    recorded |= p.has_recorded_at;
-    revision |= p.has_revision;
-    note |= p.has_note;
-  }
-  // Provenance columns appear when first needed, filled with "unknown" for earlier rows.
-  const std::uint32_t blank_text = (source || note || has_source_ || has_note_) ? texts_.intern("") : 0;
-  if (status && !has_status_) status_.append(old_size, measurement_status::unspecified), has_status_ = true;
-  if (source && !has_source_) source_.append(old_size, blank_text), has_source_ = true;
-  if (recorded && !has_recorded_at_) recorded_at_.append(old_size, detail::no_day), has_recorded_at_ = true;
-  if (revision && !has_revision_) revision_.append(old_size, 0u), has_revision_ = true;
-  if (note && !has_note_) note_.append(old_size, blank_text), has_note_ = true;
-
-  const std::uint32_t blank_member = nd > where.size() ? members_.intern("") : 0;
-  std::size_t old_total = old_size;  // the store row of each batch's first row
-  for (auto& p : parts) {
-    const std::size_t n = p.size();
-    std::vector<std::uint32_t> ind(p.indicators.size()), mem(p.members.size()), txt(p.texts.size());
-    for (std::uint32_t i = 0; i < ind.size(); ++i) ind[i] = indicators_.intern(p.indicators[i]);
-    for (std::uint32_t i = 0; i < mem.size(); ++i) mem[i] = members_.intern(p.members[i]);
-    for (std::uint32_t i = 0; i < txt.size(); ++i) txt[i] = texts_.intern(p.texts[i]);
-    const std::size_t stride = p.dimensions.size() + 1;
-    const std::size_t nseries = p.series_keys.size() / stride;
-    std::vector<std::uint32_t> smap(nseries);
-    std::vector<std::uint32_t> key(nd + 1, blank_member);
-    bool identity = true;
-    for (std::size_t s = 0; s < nseries; ++s) {
-      const std::uint32_t* k = p.series_keys.data() + s * stride;
-      key[0] = ind[k[0]];
-      for (std::size_t d = 0; d + 1 < stride; ++d) key[1 + where[d]] = mem[k[1 + d]];
-      smap[s] = add_series(key.data());
-      identity = identity && smap[s] == s;
-    }
-    if (n == 0) continue;
-    if (identity && day_.empty()) {
-      series_.swap(p.series);
-      day_.swap(p.day);
-      value_.swap(p.value);
-    } else {
-      const std::size_t base = series_.size();
-      series_.resize_uninitialized(base + n);
-      for (std::size_t i = 0; i < n; ++i) series_[base + i] = smap[p.series[i]];
-      detail::column<std::uint32_t>().swap(p.series);  // release each staged column once copied: lower peak
-      day_.append(p.day.data(), n);
-      detail::column<std::int32_t>().swap(p.day);
-      value_.append(p.value.data(), n);
-      detail::column<double>().swap(p.value);
-    }
-    auto copy_text = [&](bool has, detail::column<std::uint32_t>& dst, const detail::column<std::uint32_t>& src) {
-      if (!has) return dst.append(n, blank_text);
-      const std::size_t base = dst.size();
-      dst.resize_uninitialized(base + n);
-      for (std::size_t i = 0; i < n; ++i) dst[base + i] = txt[src[i]];
-    };
-    if (has_status_)
-      p.has_status ? status_.append(p.status.data(), n) : status_.append(n, measurement_status::unspecified);
-    if (has_source_) copy_text(p.has_source, source_, p.source);
-    if (has_recorded_at_)
-      p.has_recorded_at ? recorded_at_.append(p.recorded_at.data(), n) : recorded_at_.append(n, detail::no_day);
-    if (has_revision_) p.has_revision ? revision_.append(p.revision.data(), n) : revision_.append(n, 0u);
-    if (has_note_) copy_text(p.has_note, note_, p.note);
-    for (std::size_t k = 0; k < p.text_rows.size(); ++k) {
-      text_rows_.push_back(old_total + p.text_rows[k]);
-      text_ids_.push_back(txt[p.text_ids[k]]);
-    }
-    old_total += n;
-  }
-  if (added != 0) {
-    auto [lo, hi] = std::minmax_element(day_.begin() + old_size, day_.end());
-    min_day_ = was_empty ? *lo : std::min(min_day_, *lo);
-    max_day_ = was_empty ? *hi : std::max(max_day_, *hi);
-  }
-}
-
-inline void measurement_store::append(std::span<const std::string> dimension_names, std::span<const measurement> rows) {
-  std::vector<diagnostic> problems;
-  for (std::size_t a = 0; a < dimension_names.size(); ++a) {
-    if (dimension_names[a].empty()) problems.push_back({"dimension " + std::to_string(a + 1), "the name is empty"});
-    for (std::size_t b = 0; b < a; ++b)
-      if (dimension_names[a] == dimension_names[b])
-        problems.push_back({"dimension " + std::to_string(a + 1), quote(dimension_names[a]) + " is named twice"});
-  }
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const auto& r = rows[i];
-    const std::string where = "measurement " + std::to_string(i + 1);
-    if (r.indicator.empty()) problems.push_back({where, "the indicator is empty"});
-    if (r.coordinates.size() != dimension_names.size())
-      problems.push_back({where, "has " + std::to_string(r.coordinates.size()) + " coordinates for " +
-                                     std::to_string(dimension_names.size()) + " dimensions"});
-    if (!(r.value - r.value == 0)) problems.push_back({where, "the value is not a finite number"});
-  }
-  if (!problems.empty()) throw error(errc::validation_error, std::move(problems));
-  detail::staged_batch b;
-  b.dimensions.assign(dimension_names.begin(), dimension_names.end());
-  for (const auto& r : rows) {
-    b.has_status |= r.status != measurement_status::unspecified;
-    b.has_source |= !r.source.empty();
-    b.has_recorded_at |= r.recorded_at.has_value();
-    b.has_revision |= r.revision != 0;
-    b.has_note |= !r.note.empty();
-  }
-  std::vector<std::uint32_t> members(dimension_names.size());
-  for (const auto& r : rows) {
-    for (std::size_t d = 0; d < members.size(); ++d) members[d] = b.members.intern(r.coordinates[d]);
-    b.series.push_back(b.series_of(b.indicators.intern(r.indicator), members.data()));
-    b.day.push_back(r.when.day_number());
-    b.value.push_back(r.value);
-    if (b.has_status) b.status.push_back(r.status);
-    if (b.has_source) b.source.push_back(b.texts.intern(r.source));
-    if (b.has_recorded_at) b.recorded_at.push_back(r.recorded_at ? r.recorded_at->day_number() : detail::no_day);
-    if (b.has_revision) b.revision.push_back(r.revision);
-    if (b.has_note) b.note.push_back(b.texts.intern(r.note));
-    if (!r.text.empty()) {
-      b.text_rows.push_back(static_cast<std::uint32_t>(b.day.size() - 1));
-      b.text_ids.push_back(b.texts.intern(r.text));
-    }
-  }
-  commit(std::span<detail::staged_batch>(&b, 1));
-}
 
 }  // namespace regiokpi

@@ -5,6 +5,7 @@
 #include <regiokpi/money.hpp>
 
 #include <algorithm>
+#include <boost/multiprecision/cpp_int.hpp>
 #include <cstddef>
 #include <map>
 #include <memory>
@@ -17,6 +18,8 @@
 
 namespace regiokpi::cli {
 namespace {
+
+using big_int = boost::multiprecision::cpp_int;
 
 std::size_t display_width(std::string_view s) {
   return static_cast<std::size_t>(
@@ -34,7 +37,7 @@ std::string pad_right(const std::string& s, std::size_t width) {
 }
 
 /// A non-negative big integer scaled by 10^scale, grouped: 310080 -> "310,080".
-std::string format_scaled_big(const detail::big_int& v, int scale) {
+std::string format_scaled_big(const big_int& v, int scale) {
   std::string digits = v.str();
   const auto s = static_cast<std::size_t>(scale);
   if (digits.size() <= s) digits.insert(0, s + 1 - digits.size(), '0');
@@ -48,17 +51,17 @@ std::string format_scaled_big(const detail::big_int& v, int scale) {
 std::string format_table(const std::vector<member_row>& rows, const std::vector<amount>& parts, const amount& total) {
   int scale = 0;
   for (const auto& r : rows) scale = std::max(scale, r.weight.scale());
-  std::vector<detail::big_int> w(rows.size());
-  detail::big_int sum = 0;
+  std::vector<big_int> w(rows.size());
+  big_int sum = 0;
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    w[i] = detail::big_int(rows[i].weight.coefficient()) * detail::pow10(scale - rows[i].weight.scale());
+    w[i] = big_int(rows[i].weight.coefficient()) * detail::pow10(scale - rows[i].weight.scale());
     sum += w[i];
   }
   // Share in hundredths of a percent, rounded half-even: w * 10000 / sum.
-  auto share = [&](const detail::big_int& x) {
-    detail::big_int q = 0;
-    detail::big_int r = 0;
-    boost::multiprecision::divide_qr(detail::big_int(x * 10000), sum, q, r);
+  auto share = [&](const big_int& x) {
+    big_int q = 0;
+    big_int r = 0;
+    boost::multiprecision::divide_qr(big_int(x * 10000), sum, q, r);
     if (2 * r > sum || (2 * r == sum && (q & 1) != 0)) ++q;
     std::string digits = q.str();
     if (digits.size() < 3) digits.insert(0, 3 - digits.size(), '0');

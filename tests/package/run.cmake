@@ -19,6 +19,27 @@ endfunction()
 if(MODE STREQUAL "find_package")
   set(prefix ${WORK_DIR}/stage)
   run(${CMAKE_COMMAND} --install ${BINARY_DIR} --prefix ${prefix} --config ${CONFIG})
+  # The installed headers are the public interface only: no POSIX system headers (the column memory
+  # calls are compiled in the library), no ingest internals (the checker, staged batches and their
+  # commit live in src/), no multiprecision code (apportion's wide paths are in src/money.cpp).
+  file(GLOB_RECURSE installed_headers ${prefix}/include/regiokpi/*)
+  if(NOT installed_headers)
+    message(FATAL_ERROR "no headers were installed under ${prefix}/include/regiokpi")
+  endif()
+  foreach(header IN LISTS installed_headers)
+    get_filename_component(header_name ${header} NAME)
+    if(header_name MATCHES "^(ingest_checker|store_detail)\\.hpp$")
+      message(FATAL_ERROR "a private header was installed: ${header}")
+    endif()
+    file(READ ${header} text)
+    foreach(private IN ITEMS "sys/" "unistd.h" "fcntl.h" "ingest_checker" "store_detail" "staged_batch"
+                             "boost/multiprecision")
+      string(FIND "${text}" "${private}" at)
+      if(NOT at EQUAL -1)
+        message(FATAL_ERROR "the installed header ${header} mentions ${private}, which is private to the library")
+      endif()
+    endforeach()
+  endforeach()
   # Relocatable: move the staged install and use it from its new place.
   file(RENAME ${prefix} ${WORK_DIR}/moved)
   set(prefix ${WORK_DIR}/moved)

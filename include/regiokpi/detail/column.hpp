@@ -1,23 +1,28 @@
 // regiokpi detail: a growable array of trivially copyable values for the measurement store's columns.
 // Large columns live in anonymous mappings advised for transparent huge pages and grow with mremap,
-// because first-touching fresh 4 KiB pages costs more than parsing the CSV that fills them.
+// because first-touching fresh 4 KiB pages costs more than parsing the CSV that fills them. The
+// memory calls are in the library (src/column.cpp), so this header pulls in no system headers.
 //   detail::column<double> v;  v.push_back(1.5);  std::span<const double> s = v;
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
-#include <cstdlib>
 #include <cstring>
-#include <new>
 #include <span>
 #include <type_traits>
 #include <utility>
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
+#include "regiokpi/export.hpp"
 
 namespace regiokpi::detail {
+
+/// Resizes a column's block to at least `bytes` (rounded up in place to what was reserved), keeping
+/// its first `used` bytes: malloc'd below 2 MiB, an anonymous huge-page mapping from there (Linux).
+/// `capacity` is the block's current size in bytes, `mapped` whether it is a mapping (updated).
+/// Throws std::bad_alloc and leaves the old block as it was.
+REGIOKPI_EXPORT void* column_grow(void* data, std::size_t used, std::size_t capacity, std::size_t& bytes, bool& mapped);
+/// Frees a block column_grow returned.
+REGIOKPI_EXPORT void column_free(void* data, std::size_t capacity, bool mapped) noexcept;
 
 template <class T>
 class column {
@@ -94,8 +99,6 @@ class column {
   }
 
  private:
-  static constexpr std::size_t huge_bytes = std::size_t{2} << 20;
-
   void assign(const T* src, std::size_t n) {
     reserve(n);
     if (n != 0) std::memcpy(static_cast<void*>(data_), src, n * sizeof(T));
@@ -103,43 +106,13 @@ class column {
   }
 
   void grow(std::size_t want) {
-    std::size_t cap = std::max<std::size_t>({want, capacity_ + capacity_ / 2, 16});
-    std::size_t bytes = cap * sizeof(T);
-#if defined(__linux__)
-    if (bytes >= huge_bytes) {
-      bytes = (bytes + huge_bytes - 1) / huge_bytes * huge_bytes;
-      cap = bytes / sizeof(T);
-      void* p = nullptr;
-      if (mapped_) {
-        p = ::mremap(data_, capacity_ * sizeof(T), bytes, MREMAP_MAYMOVE);
-      } else {
-        p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (p != MAP_FAILED && size_ != 0) std::memcpy(p, static_cast<const void*>(data_), size_ * sizeof(T));
-        if (p != MAP_FAILED) std::free(data_);
-      }
-      if (p == MAP_FAILED) throw std::bad_alloc();
-      ::madvise(p, bytes, MADV_HUGEPAGE);
-      data_ = static_cast<T*>(p);
-      capacity_ = cap;
-      mapped_ = true;
-      return;
-    }
-#endif
-    void* p = std::realloc(static_cast<void*>(data_), bytes);
-    if (p == nullptr) throw std::bad_alloc();
-    data_ = static_cast<T*>(p);
-    capacity_ = cap;
+    std::size_t bytes = std::max<std::size_t>({want, capacity_ + capacity_ / 2, 16}) * sizeof(T);
+    data_ = static_cast<T*>(column_grow(data_, size_ * sizeof(T), capacity_ * sizeof(T), bytes, mapped_));
+    capacity_ = bytes / sizeof(T);
   }
 
   void release() noexcept {
-#if defined(__linux__)
-    if (mapped_) {
-      ::munmap(data_, capacity_ * sizeof(T));
-      data_ = nullptr;
-      return;
-    }
-#endif
-    std::free(data_);
+    column_free(data_, capacity_ * sizeof(T), mapped_);
     data_ = nullptr;
   }
 

@@ -1,4 +1,4 @@
-// regiokpi detail: what ingest checks when a programme is given: the indicator exists, members of the
+// regiokpi (private, not installed): what ingest checks when a programme is given: the indicator exists, members of the
 // programme's dimensions exist, and the value suits the indicator's measure kind. Lookups are cached
 // per distinct string, so the per-row cost is a hash probe.
 //   detail::ingest_checker c(prog, {"region", "sector"});

@@ -1,0 +1,21 @@
+# Every public C++ header (include/regiokpi/*.hpp) must be included by the umbrella header
+# regiokpi/regiokpi.hpp, and the umbrella must include nothing that is not one:
+#   cmake -DSOURCE_DIR=<repo> -P tests/umbrella_check.cmake
+file(GLOB headers RELATIVE ${SOURCE_DIR}/include ${SOURCE_DIR}/include/regiokpi/*.hpp)
+list(REMOVE_ITEM headers regiokpi/regiokpi.hpp)
+file(STRINGS ${SOURCE_DIR}/include/regiokpi/regiokpi.hpp lines REGEX "^#include ")
+set(included "")
+foreach(line IN LISTS lines)
+  if(line MATCHES "^#include [\"<]([^\">]+)[\">]")
+    list(APPEND included ${CMAKE_MATCH_1})
+  endif()
+endforeach()
+set(missing ${headers})
+list(REMOVE_ITEM missing ${included})
+set(extra ${included})
+list(REMOVE_ITEM extra ${headers})
+if(missing OR extra)
+  message(FATAL_ERROR "regiokpi/regiokpi.hpp is out of date: missing [${missing}], not a public header [${extra}]")
+endif()
+list(LENGTH headers n)
+message(STATUS "the umbrella includes all ${n} public C++ headers")
