@@ -11,8 +11,9 @@
 #include <unordered_set>
 
 #include "regiokpi/aggregate.hpp"
+#include "regiokpi/export.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 namespace {
 
@@ -516,4 +517,4 @@ programme_report evaluate_programme(const programme& prog, const measurement_sto
   return rep;
 }
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

@@ -21,9 +21,10 @@
 #include <vector>
 
 #include "programme_detail.hpp"
+#include "regiokpi/export.hpp"
 #include "regiokpi/programme_io.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 namespace programme_detail {
 namespace {
 
@@ -634,4 +635,4 @@ void validate_programme(const programme& p) {
   if (!diags.empty()) throw error(errc::validation_error, std::move(diags));
 }
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

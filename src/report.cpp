@@ -9,8 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "regiokpi/csv.hpp"
+#include "regiokpi/export.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 namespace {
 
@@ -380,4 +381,4 @@ std::string report_to_markdown(const programme_report& r) {
   return out;
 }
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

@@ -4,10 +4,11 @@
 #include <array>
 #include <cmath>
 
+#include "regiokpi/export.hpp"
 #include "regiokpi/report.hpp"
 #include "regiokpi/svg.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 namespace {
 
@@ -307,4 +308,4 @@ std::string report_to_html(const programme_report& r) {
   return out;
 }
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

@@ -10,8 +10,10 @@
 #include <limits>
 
 #include "regiokpi/error.hpp"
+#include "regiokpi/export.hpp"
 
-namespace regiokpi::svg {
+REGIOKPI_BEGIN_NAMESPACE
+namespace svg {
 
 namespace {
 
@@ -660,4 +662,5 @@ std::string render(const coverage_chart& c) {
   return out;
 }
 
-}  // namespace regiokpi::svg
+}  // namespace svg
+REGIOKPI_END_NAMESPACE

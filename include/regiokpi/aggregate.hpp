@@ -20,7 +20,7 @@
 #include "regiokpi/rules.hpp"
 #include "regiokpi/store.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 struct programme;
 
@@ -114,4 +114,4 @@ REGIOKPI_EXPORT aggregate_result aggregate(const measurement_store& store, const
 /// values in the shortest form that reads back to the same double.
 REGIOKPI_EXPORT std::string to_csv(const aggregate_result& result);
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

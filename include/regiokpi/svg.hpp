@@ -16,7 +16,8 @@
 #include "regiokpi/calendar.hpp"
 #include "regiokpi/export.hpp"
 
-namespace regiokpi::svg {
+REGIOKPI_BEGIN_NAMESPACE
+namespace svg {
 
 /// Escapes text for XML character data and attribute values (&, <, >, " and '). Characters XML 1.0
 /// cannot carry even escaped (control characters other than tab, newline and carriage return) and
@@ -153,4 +154,5 @@ struct coverage_chart {
 /// error(invalid_argument) when met (or a non-empty cell_text) does not have rows x columns entries.
 REGIOKPI_EXPORT std::string render(const coverage_chart& chart);
 
-}  // namespace regiokpi::svg
+}  // namespace svg
+REGIOKPI_END_NAMESPACE

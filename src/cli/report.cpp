@@ -3,13 +3,15 @@
 
 #include <cstdio>
 #include <regiokpi/evaluate.hpp>
+#include <regiokpi/export.hpp>
 #include <regiokpi/ingest.hpp>
 #include <regiokpi/programme_io.hpp>
 #include <regiokpi/report.hpp>
 
 #include "command.hpp"
 
-namespace regiokpi::cli {
+REGIOKPI_BEGIN_NAMESPACE
+namespace cli {
 namespace {
 
 /// A one-line progress bar on stderr, drawn only when stderr is a terminal.
@@ -157,4 +159,5 @@ const bool registered = register_command(
      }});
 
 }  // namespace
-}  // namespace regiokpi::cli
+}  // namespace cli
+REGIOKPI_END_NAMESPACE

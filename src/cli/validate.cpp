@@ -2,12 +2,14 @@
 // summary, or every problem on stderr (exit 1).
 #include <fmt/format.h>
 
+#include <regiokpi/export.hpp>
 #include <regiokpi/money.hpp>
 #include <regiokpi/programme_io.hpp>
 
 #include "command.hpp"
 
-namespace regiokpi::cli {
+REGIOKPI_BEGIN_NAMESPACE
+namespace cli {
 namespace {
 
 std::string plural(std::size_t n, std::string_view one, std::string_view many) {
@@ -60,4 +62,5 @@ const bool registered = register_command({
 });
 
 }  // namespace
-}  // namespace regiokpi::cli
+}  // namespace cli
+REGIOKPI_END_NAMESPACE
