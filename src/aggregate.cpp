@@ -23,9 +23,10 @@
 #include <vector>
 
 #include "regiokpi/csv.hpp"
+#include "regiokpi/export.hpp"
 #include "regiokpi/programme.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 namespace {
 
 /// A dimension's members by id, built once per query: dimension::find_member is a linear scan, and
@@ -1284,4 +1285,4 @@ std::string to_csv(const aggregate_result& r) {
   return out;
 }
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

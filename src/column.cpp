@@ -7,12 +7,14 @@
 #include <new>
 
 #include "regiokpi/detail/column.hpp"
+#include "regiokpi/export.hpp"
 
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
 
-namespace regiokpi::detail {
+REGIOKPI_BEGIN_NAMESPACE
+namespace detail {
 
 namespace {
 constexpr std::size_t huge_bytes = std::size_t{2} << 20;
@@ -57,4 +59,5 @@ void column_free(void* data, std::size_t capacity, bool mapped) noexcept {
   std::free(data);
 }
 
-}  // namespace regiokpi::detail
+}  // namespace detail
+REGIOKPI_END_NAMESPACE

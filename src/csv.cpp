@@ -1,12 +1,13 @@
 // read_csv (include/regiokpi/csv.hpp) on the one CSV tokenizer (csv_tokenizer.hpp).
 #include "regiokpi/csv.hpp"
+#include "regiokpi/export.hpp"
 
 #include <string>
 #include <vector>
 
 #include "csv_tokenizer.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 std::vector<csv_record> read_csv(std::string_view text, std::string_view source, csv_options options) {
   std::size_t bom = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
@@ -47,4 +48,4 @@ std::vector<csv_record> read_csv(std::string_view text, std::string_view source,
   return records;
 }
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

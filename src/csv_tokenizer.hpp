@@ -35,8 +35,10 @@
 
 #include "regiokpi/csv.hpp"
 #include "regiokpi/error.hpp"
+#include "regiokpi/export.hpp"
 
-namespace regiokpi::detail {
+REGIOKPI_BEGIN_NAMESPACE
+namespace detail {
 
 /// Readable bytes tokenize_row() needs after `end` (its fast path loads 16 bytes at a time).
 inline constexpr std::size_t csv_padding = 64;
@@ -312,4 +314,5 @@ inline csv_step tokenize_row_slow(const char*& p, const char* end, bool eof, std
   return csv_step::row;
 }
 
-}  // namespace regiokpi::detail
+}  // namespace detail
+REGIOKPI_END_NAMESPACE

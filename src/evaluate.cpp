@@ -9,8 +9,9 @@
 #include <unordered_map>
 
 #include "regiokpi/aggregate.hpp"
+#include "regiokpi/export.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 namespace {
 
@@ -419,4 +420,4 @@ programme_report evaluate_programme(const programme& prog, const measurement_sto
   return rep;
 }
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

@@ -9,8 +9,10 @@
 #include <cstring>
 
 #include "regiokpi/error.hpp"
+#include "regiokpi/export.hpp"
 
-namespace regiokpi::detail {
+REGIOKPI_BEGIN_NAMESPACE
+namespace detail {
 
 int open_regular_file(const std::string& path, std::uint64_t& size) {
   int fd = -1;
@@ -55,4 +57,5 @@ std::string read_text_file(const std::string& path) {
   return out;
 }
 
-}  // namespace regiokpi::detail
+}  // namespace detail
+REGIOKPI_END_NAMESPACE

@@ -7,7 +7,8 @@
 
 #include "regiokpi/export.hpp"
 
-namespace regiokpi::detail {
+REGIOKPI_BEGIN_NAMESPACE
+namespace detail {
 
 /// Opens `path` for reading and checks that it is a regular file (a directory, device or FIFO is
 /// refused: "<path>: not a regular file"). Returns the descriptor and sets `size`; throws
@@ -17,4 +18,5 @@ REGIOKPI_EXPORT int open_regular_file(const std::string& path, std::uint64_t& si
 /// The whole contents of a regular file (open_regular_file); a read error names the path and its reason.
 REGIOKPI_EXPORT std::string read_text_file(const std::string& path);
 
-}  // namespace regiokpi::detail
+}  // namespace detail
+REGIOKPI_END_NAMESPACE

@@ -1,4 +1,5 @@
 // An indicator's forecast in a report: the glue between the aggregated series and forecast_series().
+#include "regiokpi/export.hpp"
 #include "regiokpi/indicator_forecast.hpp"
 
 #include <algorithm>
@@ -6,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 forecast_domain domain_of(const indicator& ind, std::optional<std::size_t> members) {
   forecast_domain d;
@@ -142,4 +143,4 @@ forecast_summary forecast_indicator(const indicator& ind, const indicator_progre
   return f;
 }
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

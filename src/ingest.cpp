@@ -7,6 +7,7 @@
 // speculative: if a part does not end exactly where the next began (a quoted field spanned the
 // break), the whole input is parsed again by one thread, so the result never depends on the split.
 #include "regiokpi/ingest.hpp"
+#include "regiokpi/export.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -31,7 +32,7 @@
 #include "ingest_checker.hpp"
 #include "store_detail.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 namespace {
 
 using detail::ingest_checker;
@@ -796,4 +797,4 @@ ingest_summary ingest_csv_file(measurement_store& store, const std::string& path
   return ingest(store, src, options, options.source_name.empty() ? path : options.source_name);
 }
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

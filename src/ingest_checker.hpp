@@ -13,9 +13,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "regiokpi/export.hpp"
 #include "regiokpi/programme.hpp"
 
-namespace regiokpi::detail {
+REGIOKPI_BEGIN_NAMESPACE
+namespace detail {
 
 class ingest_checker {
  public:
@@ -79,4 +81,5 @@ class ingest_checker {
   std::vector<const dimension*> dimensions_;
 };
 
-}  // namespace regiokpi::detail
+}  // namespace detail
+REGIOKPI_END_NAMESPACE

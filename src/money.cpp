@@ -12,9 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "regiokpi/export.hpp"
 #include "regiokpi/money.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 namespace detail {
 namespace {
@@ -159,4 +160,4 @@ std::vector<amount> apportion(const amount& total, std::span<const double> weigh
   return detail::to_amounts(detail::hamilton_big(total.minor_units(), big), total);
 }
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

@@ -10,10 +10,12 @@
 #include <vector>
 
 #include "regiokpi/error.hpp"
+#include "regiokpi/export.hpp"
 #include "regiokpi/funding.hpp"
 #include "regiokpi/programme.hpp"
 
-namespace regiokpi::programme_detail {
+REGIOKPI_BEGIN_NAMESPACE
+namespace programme_detail {
 
 /// The format marker every programme file starts with; bump the number on incompatible changes.
 inline constexpr std::string_view format_marker = "regiokpi-programme/1";
@@ -123,4 +125,5 @@ std::vector<member_weight> split_weights(const programme& p, const funding_split
 /// `period_known`: false when the period could not be read, so target dates cannot be judged.
 std::vector<diagnostic> check_rules(const programme& p, bool period_known = true);
 
-}  // namespace regiokpi::programme_detail
+}  // namespace programme_detail
+REGIOKPI_END_NAMESPACE

@@ -27,9 +27,10 @@
 
 #include "file_io.hpp"
 #include "programme_detail.hpp"
+#include "regiokpi/export.hpp"
 #include "regiokpi/programme_io.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 namespace {
 
 using json = nlohmann::ordered_json;
@@ -877,4 +878,4 @@ programme read_programme(std::string_view json_text, std::string_view source_nam
 
 programme read_programme_file(const std::string& path) { return read_programme(detail::read_text_file(path), path); }
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

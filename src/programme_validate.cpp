@@ -22,9 +22,10 @@
 
 #include "programme_detail.hpp"
 #include "programme_walks.hpp"
+#include "regiokpi/export.hpp"
 #include "regiokpi/programme_io.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 namespace programme_detail {
 namespace {
 
@@ -671,4 +672,4 @@ std::vector<diagnostic> programme_warnings(const programme& p) {
   return out;
 }
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

@@ -12,9 +12,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "regiokpi/export.hpp"
 #include "regiokpi/indicator.hpp"
 
-namespace regiokpi::programme_detail {
+REGIOKPI_BEGIN_NAMESPACE
+namespace programme_detail {
 
 /// A cycle found by find_cycles(): the node whose edge closes it, and the path of names from where
 /// the cycle starts back to it ("i0 -> i1 -> i0").
@@ -101,4 +103,5 @@ inline std::vector<graph_cycle> formula_cycles(const std::vector<const indicator
       [&](std::size_t k) -> const std::string& { return all[k]->id; });
 }
 
-}  // namespace regiokpi::programme_detail
+}  // namespace programme_detail
+REGIOKPI_END_NAMESPACE

@@ -19,9 +19,10 @@
 #include <vector>
 
 #include "programme_detail.hpp"
+#include "regiokpi/export.hpp"
 #include "regiokpi/programme_io.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 namespace {
 
 using json = nlohmann::ordered_json;
@@ -310,4 +311,4 @@ std::string write_programme(const programme& p) {
   return o.dump(2, ' ', false, json::error_handler_t::strict) + "\n";
 }
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

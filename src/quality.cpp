@@ -16,8 +16,9 @@
 
 #include "regiokpi/aggregate.hpp"
 #include "regiokpi/csv.hpp"
+#include "regiokpi/export.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 namespace {
 
 constexpr std::int32_t no_row = -1;
@@ -689,4 +690,4 @@ std::string quality_to_csv(const quality_report& q) {
   return out;
 }
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

@@ -10,8 +10,9 @@
 
 #include "regiokpi/csv.hpp"
 #include "report_detail.hpp"
+#include "regiokpi/export.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 namespace {
 
@@ -421,4 +422,4 @@ std::string report_to_markdown(const programme_report& r) {
   return out;
 }
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

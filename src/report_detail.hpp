@@ -8,8 +8,10 @@
 #include <string_view>
 
 #include "regiokpi/evaluate.hpp"
+#include "regiokpi/export.hpp"
 
-namespace regiokpi::report_detail {
+REGIOKPI_BEGIN_NAMESPACE
+namespace report_detail {
 
 /// The children of a node, in the plural: "pillars" under the programme, "goals" under a pillar ...
 inline std::string_view child_word(node_kind k) {
@@ -57,4 +59,5 @@ inline actual_view actual_of(const indicator_report& i) {
   return v;
 }
 
-}  // namespace regiokpi::report_detail
+}  // namespace report_detail
+REGIOKPI_END_NAMESPACE

@@ -5,11 +5,12 @@
 #include <array>
 #include <cmath>
 
+#include "regiokpi/export.hpp"
 #include "regiokpi/report.hpp"
 #include "regiokpi/svg.hpp"
 #include "report_detail.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 namespace {
 
@@ -344,4 +345,4 @@ std::string report_to_html(const programme_report& r) {
   return out;
 }
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

@@ -6,9 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "regiokpi/export.hpp"
 #include "store_detail.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 namespace detail {
 
 std::uint32_t store_access::add_series(measurement_store& st, const std::uint32_t* key) {
@@ -190,4 +191,4 @@ void measurement_store::append(std::span<const std::string> dimension_names, std
   detail::store_access::commit(*this, std::span<detail::staged_batch>(&b, 1));
 }
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

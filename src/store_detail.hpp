@@ -9,9 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "regiokpi/export.hpp"
 #include "regiokpi/store.hpp"
 
-namespace regiokpi::detail {
+REGIOKPI_BEGIN_NAMESPACE
+namespace detail {
 
 /// Rows parsed and validated but not yet in a store: strings interned locally, columns filled.
 /// measurement_store::commit() moves one or more of these in at once (ingest's parallel parts).
@@ -67,4 +69,5 @@ struct store_access {
   static void add_dimension(measurement_store& st, const std::string& name);
 };
 
-}  // namespace regiokpi::detail
+}  // namespace detail
+REGIOKPI_END_NAMESPACE

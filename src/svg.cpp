@@ -11,8 +11,10 @@
 #include <limits>
 
 #include "regiokpi/error.hpp"
+#include "regiokpi/export.hpp"
 
-namespace regiokpi::svg {
+REGIOKPI_BEGIN_NAMESPACE
+namespace svg {
 
 namespace {
 
@@ -751,4 +753,5 @@ std::string render(const completeness_chart& c) {
   return out;
 }
 
-}  // namespace regiokpi::svg
+}  // namespace svg
+REGIOKPI_END_NAMESPACE

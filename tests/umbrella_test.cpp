@@ -6,6 +6,7 @@
 
 #include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 // The column memory calls live in src/column.cpp: no public header may pull in <sys/mman.h>.
@@ -16,6 +17,11 @@
 #if defined(BOOST_MP_CPP_INT_HPP)
 #error "Boost.Multiprecision is reachable from regiokpi/regiokpi.hpp"
 #endif
+
+// The inline ABI namespace: regiokpi::x is regiokpi::v0::x, and user code keeps writing regiokpi::x.
+static_assert(std::is_same_v<regiokpi::amount, regiokpi::v0::amount>);
+static_assert(std::is_same_v<regiokpi::detail::column<int>, regiokpi::v0::detail::column<int>>);
+static_assert(std::is_same_v<regiokpi::svg::linear_scale, regiokpi::v0::svg::linear_scale>);
 
 namespace {
 
@@ -29,10 +35,8 @@ TEST(umbrella, reaches_every_layer) {
   EXPECT_EQ(shares[1].minor_units(), 333);
   // store.hpp through the library's compiled append.
   regiokpi::measurement_store store;
-  const std::vector<regiokpi::measurement> rows{{.indicator = "jobs",
-                                                 .when = regiokpi::parse_date("2021-03-31"),
-                                                 .coordinates = {"emmen"},
-                                                 .value = 12}};
+  const std::vector<regiokpi::measurement> rows{
+      {.indicator = "jobs", .when = regiokpi::parse_date("2021-03-31"), .coordinates = {"emmen"}, .value = 12}};
   store.append({"region"}, rows);
   EXPECT_EQ(store.size(), 1U);
   EXPECT_EQ(store.row(0).indicator, "jobs");

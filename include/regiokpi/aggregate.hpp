@@ -22,7 +22,7 @@
 #include "regiokpi/rules.hpp"
 #include "regiokpi/store.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 struct programme;
 struct member;
@@ -193,4 +193,4 @@ REGIOKPI_EXPORT std::optional<std::vector<const member*>> coverage_members(
 /// values in the shortest form that reads back to the same double.
 REGIOKPI_EXPORT std::string to_csv(const aggregate_result& result);
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

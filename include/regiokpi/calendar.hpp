@@ -19,8 +19,9 @@
 #include <string_view>
 
 #include "regiokpi/error.hpp"
+#include "regiokpi/export.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 namespace detail {
 
@@ -649,4 +650,4 @@ inline period parse_period(std::string_view text, period_type t, std::int32_t fy
   return p;
 }
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

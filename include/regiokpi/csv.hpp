@@ -15,7 +15,7 @@
 #include "regiokpi/error.hpp"
 #include "regiokpi/export.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 /// One field: its text (unquoted, "" undoubled) and where it starts (1-based line and column).
 struct csv_field {
@@ -84,4 +84,4 @@ inline std::string csv_escape(std::string_view field) {
   return out;
 }
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

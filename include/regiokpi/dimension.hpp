@@ -15,8 +15,9 @@
 #include <vector>
 
 #include "regiokpi/calendar.hpp"
+#include "regiokpi/export.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 /// One dated value of a member attribute (the population on 2019-01-01), with where it comes from.
 /// A source of "illustrative" marks a made-up figure.
@@ -125,4 +126,4 @@ struct dimension {
   friend bool operator==(const dimension&, const dimension&) = default;
 };
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

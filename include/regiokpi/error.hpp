@@ -16,7 +16,7 @@
 
 #include "regiokpi/export.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 /// Stable error codes. Never renumber: the C ABI returns these values (0 is success).
 enum class errc : int {
@@ -200,4 +200,4 @@ inline std::string quote(std::string_view text, std::size_t max_chars = 60) {
   return out;
 }
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

@@ -23,7 +23,7 @@
 #include "regiokpi/quality.hpp"
 #include "regiokpi/store.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 /// The report's name for a forecast's ETA: "expected" (a date), "reached", "not_within_horizon",
 /// "never", "" for no answer.
@@ -154,4 +154,4 @@ struct evaluation_settings {
 REGIOKPI_EXPORT programme_report evaluate_programme(const programme& prog, const measurement_store& store,
                                                     const evaluation_settings& settings);
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

@@ -13,3 +13,12 @@
 #else
 #define REGIOKPI_EXPORT
 #endif
+
+// The inline ABI namespace (as fmt does): everything the library declares is regiokpi::v0::x, which
+// code names regiokpi::x as before; a C++-incompatible release moves to v1 together with the
+// shared library's SOVERSION, so mixing the two fails at link time (docs/c-api.md, "The C++ ABI").
+//   REGIOKPI_BEGIN_NAMESPACE  ...declarations...  REGIOKPI_END_NAMESPACE
+// clang-format off
+#define REGIOKPI_BEGIN_NAMESPACE namespace regiokpi { inline namespace v0 {
+#define REGIOKPI_END_NAMESPACE } }
+// clang-format on

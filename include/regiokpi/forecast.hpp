@@ -25,8 +25,9 @@
 
 #include "regiokpi/calendar.hpp"
 #include "regiokpi/error.hpp"
+#include "regiokpi/export.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 /// The shape of a trend. log_linear fits log(value) on time, i.e. a constant growth rate; it needs
 /// strictly positive values.
@@ -1320,4 +1321,4 @@ inline std::optional<std::size_t> first_step_reaching(const series_forecast& f, 
   return std::nullopt;
 }
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

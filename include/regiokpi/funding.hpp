@@ -26,9 +26,10 @@
 #include <vector>
 
 #include "regiokpi/error.hpp"
+#include "regiokpi/export.hpp"
 #include "regiokpi/money.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 /// How a contribution's amount is determined.
 enum class contribution_kind : std::uint8_t {
@@ -357,4 +358,4 @@ inline funding_result evaluate(const funding_plan& plan) {
   return result;
 }
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

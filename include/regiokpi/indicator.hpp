@@ -17,9 +17,10 @@
 
 #include "regiokpi/calendar.hpp"
 #include "regiokpi/error.hpp"
+#include "regiokpi/export.hpp"
 #include "regiokpi/rules.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 /// What a measurement of the indicator is. milestone values are 0 (not yet) or 1 (delivered);
 /// ordinal values are 0-based indices into the indicator's levels; text indicators carry no numbers.
@@ -192,4 +193,4 @@ inline double resolved_value(const target& t, const std::optional<baseline>& bas
   return resolved_value(t.value, t.basis, base);
 }
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

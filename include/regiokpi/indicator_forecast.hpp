@@ -16,7 +16,7 @@
 #include "regiokpi/indicator.hpp"
 #include "regiokpi/progress.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 /// The forecast part of an indicator's report. Every number is nullopt when the fit could not give
 /// it; `reason` then says why ("too_few_points: ...").
@@ -62,4 +62,4 @@ REGIOKPI_EXPORT forecast_summary forecast_indicator(const indicator& ind, const 
                                                     std::span<const series_point> series,
                                                     const indicator_forecast_settings& settings);
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

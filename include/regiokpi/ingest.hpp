@@ -16,7 +16,7 @@
 #include "regiokpi/export.hpp"
 #include "regiokpi/store.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 struct programme;
 
@@ -51,4 +51,4 @@ REGIOKPI_EXPORT ingest_summary ingest_csv(measurement_store& store, std::string_
 REGIOKPI_EXPORT ingest_summary ingest_csv_file(measurement_store& store, const std::string& path,
                                                const ingest_options& options = {});
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

@@ -26,7 +26,7 @@
 #include "regiokpi/error.hpp"
 #include "regiokpi/export.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 namespace detail {
 
@@ -499,4 +499,4 @@ REGIOKPI_EXPORT std::vector<amount> apportion(const amount& total, std::span<con
 /// (Compiled in the library: widely spread exponents take a multiprecision path.)
 REGIOKPI_EXPORT std::vector<amount> apportion(const amount& total, std::span<const double> weights);
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

@@ -20,10 +20,11 @@
 
 #include "regiokpi/calendar.hpp"
 #include "regiokpi/dimension.hpp"
+#include "regiokpi/export.hpp"
 #include "regiokpi/funding.hpp"
 #include "regiokpi/indicator.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 /// An intended result (W-c1: "400 companies completed a digitalisation assessment"), measured by
 /// one or more indicators.
@@ -349,4 +350,4 @@ inline evaluated_funding evaluate_funding(const programme_funding& f) {
 /// The total the parties pay (evaluated_funding::total). Throws like evaluate_funding().
 inline amount funding_total(const programme_funding& f) { return evaluate_funding(f).total; }
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

@@ -11,7 +11,7 @@
 #include "regiokpi/export.hpp"
 #include "regiokpi/programme.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 /// Parses and validates a programme definition. Throws error(parse_error) for JSON syntax (naming
 /// line and column) and error(validation_error) listing every rule broken, each with its JSON pointer
@@ -33,4 +33,4 @@ REGIOKPI_EXPORT std::vector<diagnostic> programme_warnings(const programme& p);
 /// shortest round-trip form, a final newline.
 REGIOKPI_EXPORT std::string write_programme(const programme& p);
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

@@ -20,11 +20,12 @@
 #include <vector>
 
 #include "regiokpi/calendar.hpp"
+#include "regiokpi/export.hpp"
 #include "regiokpi/forecast.hpp"
 #include "regiokpi/indicator.hpp"
 #include "regiokpi/programme.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 /// Where an indicator or a node stands. See docs/progress.md for the exact rules. no_target: the
 /// indicator has data but nothing to reach (a context figure); it carries a trend instead and is left
@@ -822,4 +823,4 @@ inline std::vector<node_progress> roll_up(const programme& prog, std::span<const
   return out;
 }
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

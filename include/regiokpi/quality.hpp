@@ -20,7 +20,7 @@
 #include "regiokpi/programme.hpp"
 #include "regiokpi/store.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 /// What to check.
 struct quality_settings {
@@ -186,4 +186,4 @@ REGIOKPI_EXPORT std::string quality_to_text(const quality_report& q);
 /// One row per finding: kind,importance,subject,member,period,date,value,detail.
 REGIOKPI_EXPORT std::string quality_to_csv(const quality_report& q);
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

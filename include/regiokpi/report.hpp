@@ -10,7 +10,7 @@
 #include "regiokpi/evaluate.hpp"
 #include "regiokpi/export.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 /// JSON report (docs/report-format.md, docs/schema/report.schema.json). Missing numbers are null.
 REGIOKPI_EXPORT std::string report_to_json(const programme_report& r);
@@ -25,4 +25,4 @@ REGIOKPI_EXPORT std::string report_to_markdown(const programme_report& r);
 /// chart per indicator, coverage matrices and the funding plan.
 REGIOKPI_EXPORT std::string report_to_html(const programme_report& r);
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

@@ -12,8 +12,9 @@
 #include <string_view>
 
 #include "regiokpi/error.hpp"
+#include "regiokpi/export.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 /// How the values of one series combine into one value per period: sum for flows, last for stocks.
 /// All but `last` use the series' values inside the period only. `last` is the series' latest value
@@ -59,4 +60,4 @@ inline space_rule parse_space_rule(std::string_view name) {
               quote(name) + " is not a space rule: use sum, avg, min, max, count, weighted_avg or coverage");
 }
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

@@ -31,7 +31,7 @@
 #include "regiokpi/error.hpp"
 #include "regiokpi/export.hpp"
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 struct programme;
 
@@ -245,4 +245,4 @@ class measurement_store {
   std::vector<std::uint32_t> text_ids_;
 };
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

@@ -16,7 +16,8 @@
 #include "regiokpi/calendar.hpp"
 #include "regiokpi/export.hpp"
 
-namespace regiokpi::svg {
+REGIOKPI_BEGIN_NAMESPACE
+namespace svg {
 
 /// Escapes text for XML character data and attribute values (&, <, >, " and '). Characters XML 1.0
 /// cannot carry even escaped (control characters other than tab, newline and carriage return) and
@@ -173,4 +174,5 @@ struct completeness_chart {
 /// states does not have rows x columns entries or names an unknown state.
 REGIOKPI_EXPORT std::string render(const completeness_chart& chart);
 
-}  // namespace regiokpi::svg
+}  // namespace svg
+REGIOKPI_END_NAMESPACE

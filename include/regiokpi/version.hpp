@@ -12,9 +12,9 @@
 /// major * 10000 + minor * 100 + patch, for `#if` comparisons.
 #define REGIOKPI_VERSION (REGIOKPI_VERSION_MAJOR * 10000 + REGIOKPI_VERSION_MINOR * 100 + REGIOKPI_VERSION_PATCH)
 
-namespace regiokpi {
+REGIOKPI_BEGIN_NAMESPACE
 
 /// The version of the library actually linked, as "MAJOR.MINOR.PATCH" (static storage).
 REGIOKPI_EXPORT const char* version() noexcept;
 
-}  // namespace regiokpi
+REGIOKPI_END_NAMESPACE

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <regiokpi/aggregate.hpp>
+#include <regiokpi/export.hpp>
 #include <regiokpi/ingest.hpp>
 #include <regiokpi/programme_io.hpp>
 #include <string>
@@ -12,7 +13,8 @@
 
 #include "command.hpp"
 
-namespace regiokpi::cli {
+REGIOKPI_BEGIN_NAMESPACE
+namespace cli {
 namespace {
 
 struct options {
@@ -118,4 +120,5 @@ const bool registered = register_command({
 });
 
 }  // namespace
-}  // namespace regiokpi::cli
+}  // namespace cli
+REGIOKPI_END_NAMESPACE

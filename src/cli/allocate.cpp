@@ -2,6 +2,7 @@
 // to the total exactly. `regiokpi allocate --total 10000000.00 weights.csv [--format table]`.
 #include <regiokpi/csv.hpp>
 #include <regiokpi/error.hpp>
+#include <regiokpi/export.hpp>
 #include <regiokpi/money.hpp>
 
 #include <algorithm>
@@ -16,7 +17,8 @@
 #include "command.hpp"
 #include "weights.hpp"
 
-namespace regiokpi::cli {
+REGIOKPI_BEGIN_NAMESPACE
+namespace cli {
 namespace {
 
 using big_int = boost::multiprecision::cpp_int;
@@ -156,4 +158,5 @@ const bool registered = register_command(
      }});
 
 }  // namespace
-}  // namespace regiokpi::cli
+}  // namespace cli
+REGIOKPI_END_NAMESPACE

@@ -3,13 +3,15 @@
 // docs/data-quality.md). Exit 0 when the check ran; 5 with --fail-on when a finding of that importance
 // or worse exists.
 #include <chrono>
+#include <regiokpi/export.hpp>
 #include <regiokpi/ingest.hpp>
 #include <regiokpi/programme_io.hpp>
 #include <regiokpi/quality.hpp>
 
 #include "command.hpp"
 
-namespace regiokpi::cli {
+REGIOKPI_BEGIN_NAMESPACE
+namespace cli {
 namespace {
 
 struct options {
@@ -78,4 +80,5 @@ const bool registered = register_command(
      }});
 
 }  // namespace
-}  // namespace regiokpi::cli
+}  // namespace cli
+REGIOKPI_END_NAMESPACE

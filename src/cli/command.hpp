@@ -8,11 +8,13 @@
 #include <optional>
 #include <regiokpi/aggregate.hpp>
 #include <regiokpi/calendar.hpp>
+#include <regiokpi/export.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace regiokpi::cli {
+REGIOKPI_BEGIN_NAMESPACE
+namespace cli {
 
 /// Exit codes every subcommand uses, so scripts can rely on them.
 enum exit_code : int {
@@ -68,4 +70,5 @@ regiokpi::query query_rules(const std::string& period, const std::string& time, 
 /// Reads a whole regular file; throws regiokpi::error(io_error) naming the file and the reason.
 std::string read_file(const std::string& path);
 
-}  // namespace regiokpi::cli
+}  // namespace cli
+REGIOKPI_END_NAMESPACE

@@ -16,10 +16,12 @@
 #include <vector>
 
 #include <regiokpi/csv.hpp>
+#include <regiokpi/export.hpp>
 
 #include "command.hpp"
 
-namespace regiokpi::cli {
+REGIOKPI_BEGIN_NAMESPACE
+namespace cli {
 namespace {
 
 void put_number(std::string& out, double v) {
@@ -174,4 +176,5 @@ const bool registered = register_command({
 });
 
 }  // namespace
-}  // namespace regiokpi::cli
+}  // namespace cli
+REGIOKPI_END_NAMESPACE

@@ -5,13 +5,15 @@
 #include <fstream>
 #include <iostream>
 #include <regiokpi/error.hpp>
+#include <regiokpi/export.hpp>
 #include <regiokpi/version.hpp>
 #include <sstream>
 #include <system_error>
 
 #include "command.hpp"
 
-namespace regiokpi::cli {
+REGIOKPI_BEGIN_NAMESPACE
+namespace cli {
 
 std::vector<command>& commands() {
   static std::vector<command> all;
@@ -23,7 +25,8 @@ bool register_command(command c) {
   return true;
 }
 
-}  // namespace regiokpi::cli
+}  // namespace cli
+REGIOKPI_END_NAMESPACE
 
 int main(int argc, char** argv) {
   using namespace regiokpi::cli;

@@ -8,8 +8,10 @@
 #include "regiokpi/aggregate.hpp"
 #include "regiokpi/calendar.hpp"
 #include "regiokpi/error.hpp"
+#include "regiokpi/export.hpp"
 
-namespace regiokpi::cli {
+REGIOKPI_BEGIN_NAMESPACE
+namespace cli {
 
 std::vector<std::string> split_list(const std::string& text, const char* option) {
   // One CSV row, read by the tokenizer every CSV reader of regiokpi uses (same quoting rules).
@@ -65,4 +67,5 @@ query query_rules(const std::string& period, const std::string& time, const std:
   return q;
 }
 
-}  // namespace regiokpi::cli
+}  // namespace cli
+REGIOKPI_END_NAMESPACE

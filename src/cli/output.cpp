@@ -11,13 +11,15 @@
 #include <cstring>
 #include <iostream>
 #include <regiokpi/error.hpp>
+#include <regiokpi/export.hpp>
 #include <string>
 #include <string_view>
 
 #include "../file_io.hpp"
 #include "command.hpp"
 
-namespace regiokpi::cli {
+REGIOKPI_BEGIN_NAMESPACE
+namespace cli {
 namespace {
 
 [[noreturn]] void fail(const std::string& path, std::string_view what, int err) {
@@ -149,4 +151,5 @@ void write_output(const std::string& path, std::string_view contents) {
   replace_atomically(path, target, &st, contents);
 }
 
-}  // namespace regiokpi::cli
+}  // namespace cli
+REGIOKPI_END_NAMESPACE

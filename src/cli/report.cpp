@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <regiokpi/evaluate.hpp>
+#include <regiokpi/export.hpp>
 #include <regiokpi/ingest.hpp>
 #include <regiokpi/programme_io.hpp>
 #include <regiokpi/report.hpp>
@@ -12,7 +13,8 @@
 
 #include "command.hpp"
 
-namespace regiokpi::cli {
+REGIOKPI_BEGIN_NAMESPACE
+namespace cli {
 namespace {
 
 /// A one-line progress bar on stderr, drawn only when stderr is a terminal.
@@ -185,4 +187,5 @@ const bool registered = register_command(
      }});
 
 }  // namespace
-}  // namespace regiokpi::cli
+}  // namespace cli
+REGIOKPI_END_NAMESPACE

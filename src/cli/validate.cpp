@@ -5,12 +5,14 @@
 
 #include <iostream>
 
+#include <regiokpi/export.hpp>
 #include <regiokpi/money.hpp>
 #include <regiokpi/programme_io.hpp>
 
 #include "command.hpp"
 
-namespace regiokpi::cli {
+REGIOKPI_BEGIN_NAMESPACE
+namespace cli {
 namespace {
 
 std::string plural(std::size_t n, std::string_view one, std::string_view many) {
@@ -68,4 +70,5 @@ const bool registered = register_command({
 });
 
 }  // namespace
-}  // namespace regiokpi::cli
+}  // namespace cli
+REGIOKPI_END_NAMESPACE

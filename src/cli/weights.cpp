@@ -6,11 +6,13 @@
 #include <map>
 #include <regiokpi/csv.hpp>
 #include <regiokpi/error.hpp>
+#include <regiokpi/export.hpp>
 #include <string>
 #include <utility>
 #include <vector>
 
-namespace regiokpi::cli {
+REGIOKPI_BEGIN_NAMESPACE
+namespace cli {
 
 namespace {
 std::string place(const std::string& file, std::size_t line) { return file + ":" + std::to_string(line); }
@@ -83,4 +85,5 @@ std::vector<member_row> read_weights(const std::string& file, const std::string&
   return rows;
 }
 
-}  // namespace regiokpi::cli
+}  // namespace cli
+REGIOKPI_END_NAMESPACE

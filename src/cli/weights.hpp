@@ -4,11 +4,13 @@
 //   const auto rows = regiokpi::cli::read_weights("w.csv", "member,weight\nEmmen,107330\n");
 #pragma once
 
+#include <regiokpi/export.hpp>
 #include <regiokpi/money.hpp>
 #include <string>
 #include <vector>
 
-namespace regiokpi::cli {
+REGIOKPI_BEGIN_NAMESPACE
+namespace cli {
 
 struct member_row {
   std::string member;
@@ -21,4 +23,5 @@ struct member_row {
 /// error(validation_error) listing every other problem found, each at file:line.
 std::vector<member_row> read_weights(const std::string& file, const std::string& text);
 
-}  // namespace regiokpi::cli
+}  // namespace cli
+REGIOKPI_END_NAMESPACE

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Only rk_ functions and the regiokpi C++ namespace may leave the shared library (nm -D).
+# Only rk_ functions and the regiokpi C++ namespace (all of it in regiokpi::v0) may leave the shared
+# library (nm -D).
 set -euo pipefail
 lib=$1
 syms=$(nm -D --defined-only "$lib" | awk '{print $3}')
@@ -9,6 +10,13 @@ for f in rk_version rk_last_error rk_apportion rk_programme_load_file rk_store_i
          rk_result_export_arrow rk_store_export_arrow rk_report_render; do
   printf '%s\n' "$syms" | grep -qx "$f" || { echo "missing export: $f"; exit 1; }
 done
+# The C++ symbols carry the ABI namespace (regiokpi::v0, docs/c-api.md "The C++ ABI").
+printf '%s\n' "$syms" | c++filt | grep -qx 'regiokpi::v0::version()' || { echo "missing export: regiokpi::v0::version()"; exit 1; }
+outside=$(printf '%s\n' "$syms" | c++filt | grep -E '^((typeinfo|typeinfo name|vtable) for )?regiokpi::' |
+  grep -vE '^((typeinfo|typeinfo name|vtable) for )?regiokpi::v0::' || true)
+if [ -n "$outside" ]; then
+  echo "C++ symbols outside the ABI namespace regiokpi::v0:"; printf '%s\n' "$outside" | head -20; exit 1
+fi
 if [ -n "$bad" ]; then
   echo "unexpected exported symbols:"; printf '%s\n' "$bad" | head -20; exit 1
 fi

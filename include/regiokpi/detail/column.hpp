@@ -14,7 +14,8 @@
 
 #include "regiokpi/export.hpp"
 
-namespace regiokpi::detail {
+REGIOKPI_BEGIN_NAMESPACE
+namespace detail {
 
 /// Resizes a column's block to at least `bytes` (rounded up in place to what was reserved), keeping
 /// its first `used` bytes: malloc'd below 2 MiB, an anonymous huge-page mapping from there (Linux).
@@ -122,4 +123,5 @@ class column {
   bool mapped_ = false;
 };
 
-}  // namespace regiokpi::detail
+}  // namespace detail
+REGIOKPI_END_NAMESPACE

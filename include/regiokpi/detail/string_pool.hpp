@@ -12,8 +12,10 @@
 #include <optional>
 #include <string_view>
 #include <vector>
+#include "regiokpi/export.hpp"
 
-namespace regiokpi::detail {
+REGIOKPI_BEGIN_NAMESPACE
+namespace detail {
 
 /// A fast non-cryptographic hash of a byte string (8 bytes at a time, multiply-xorshift mixing).
 inline std::uint64_t hash_bytes(const char* p, std::size_t n) noexcept {
@@ -188,4 +190,5 @@ class string_pool {
   id_table table_;
 };
 
-}  // namespace regiokpi::detail
+}  // namespace detail
+REGIOKPI_END_NAMESPACE
