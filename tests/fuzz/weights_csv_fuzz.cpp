@@ -5,6 +5,7 @@
 // within one minor unit of its exact quota total * w / sum(w) (checked in big integers, by the
 // definition rather than the algorithm), with the total's sign; every member is UTF-8 and reads back
 // from the CSV the tool writes.
+#include <boost/multiprecision/cpp_int.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -58,7 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (parts.size() != rows.size()) std::abort();
   // Exact checks in big integers: weights aligned to one scale, W = sum of them, T = total minor units.
-  using regiokpi::detail::big_int;
+  using big_int = boost::multiprecision::cpp_int;
   int scale = 0;
   for (const auto& w : weights) scale = std::max(scale, w.scale());
   std::vector<big_int> w(weights.size());
