@@ -1234,6 +1234,24 @@ aggregate_result formulas_of(const measurement_store& st, const query& q, const 
   return out;
 }
 
+/// A sum past the largest double is +-inf, which no reader of a result accepts (nor the CSV reader as
+/// input, nor JSON): one diagnostic per group naming it, error(overflow). Every caller (the CLI's
+/// aggregate and report, the evaluation, the C ABI) gets it from here.
+void check_finite(const aggregate_result& r) {
+  std::vector<diagnostic> bad;
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    if (std::isfinite(r.value(i))) continue;
+    std::string group = "indicator " + quote(r.indicator(i));
+    for (std::size_t k = 0; k < r.group_by.size(); ++k)
+      group += ", " + r.group_by[k] + " " + quote(r.group_value(i, k));
+    group += ", period " + r.period_of(i).label();
+    bad.push_back(
+        {group, "the result is not a finite number (the values exceed the range of a double, about 1.8e308)"});
+    if (bad.size() == 20) break;  // enough to see the pattern
+  }
+  if (!bad.empty()) throw error(errc::overflow, std::move(bad));
+}
+
 }  // namespace
 
 aggregate_result aggregate(const measurement_store& st, const query& q, const programme* prog) {
@@ -1242,9 +1260,11 @@ aggregate_result aggregate(const measurement_store& st, const query& q, const pr
   if ((q.space == space_rule::weighted_avg || q.space == space_rule::coverage) && prog == nullptr)
     throw error(errc::invalid_argument,
                 "the space rule " + std::string(to_string(q.space)) + " needs a programme (members and attributes)");
-  if (!q.formulas.empty()) return formulas_of(st, q, prog);
-  if (q.space == space_rule::coverage) return coverage_of(st, q, *prog);
-  return aggregate_series(st, q, prog);
+  aggregate_result r = !q.formulas.empty()               ? formulas_of(st, q, prog)
+                       : q.space == space_rule::coverage ? coverage_of(st, q, *prog)
+                                                         : aggregate_series(st, q, prog);
+  check_finite(r);
+  return r;
 }
 
 namespace {

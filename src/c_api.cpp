@@ -465,15 +465,7 @@ int rk_store_ingest_csv(rk_store* store, const char* text, size_t length, const 
   });
 }
 
-namespace {
-/// Text a store keeps (and rk_store_export_arrow hands out as Arrow utf8) must be UTF-8: why `text`
-/// (the row's `what`) is not, with the byte's 1-based offset; empty if it is.
-std::string utf8_problem(const std::string& what, std::string_view text) {
-  const std::size_t bad = regiokpi::detail::first_invalid_utf8(text);
-  if (bad == text.size()) return {};
-  return what + ", byte " + std::to_string(bad + 1) + ": " + regiokpi::detail::invalid_utf8_message(text[bad]);
-}
-}  // namespace
+using regiokpi::detail::utf8_problem;  // what measurement_store::append checks too
 
 int rk_store_append(rk_store* store, const char* const* dimension_names, size_t dimension_count,
                     const rk_measurement* rows, size_t row_count) {

@@ -149,6 +149,8 @@ void measurement_store::append(std::span<const std::string> dimension_names, std
   std::vector<diagnostic> problems;
   for (std::size_t a = 0; a < dimension_names.size(); ++a) {
     if (dimension_names[a].empty()) problems.push_back({"dimension " + std::to_string(a + 1), "the name is empty"});
+    if (auto bad = detail::utf8_problem("name", dimension_names[a]); !bad.empty())
+      problems.push_back({"dimension " + std::to_string(a + 1), std::move(bad)});
     for (std::size_t b = 0; b < a; ++b)
       if (dimension_names[a] == dimension_names[b])
         problems.push_back({"dimension " + std::to_string(a + 1), quote(dimension_names[a]) + " is named twice"});
@@ -161,6 +163,14 @@ void measurement_store::append(std::span<const std::string> dimension_names, std
       problems.push_back({where, "has " + std::to_string(r.coordinates.size()) + " coordinates for " +
                                      std::to_string(dimension_names.size()) + " dimensions"});
     if (!(r.value - r.value == 0)) problems.push_back({where, "the value is not a finite number"});
+    // The store hands its text out as Arrow utf8 and JSON strings: UTF-8 only, as every reader checks.
+    std::string bad = detail::utf8_problem("indicator", r.indicator);
+    for (std::size_t d = 0; d < r.coordinates.size() && bad.empty(); ++d)
+      bad = detail::utf8_problem("coordinate " + std::to_string(d + 1), r.coordinates[d]);
+    if (bad.empty()) bad = detail::utf8_problem("source", r.source);
+    if (bad.empty()) bad = detail::utf8_problem("note", r.note);
+    if (bad.empty()) bad = detail::utf8_problem("text", r.text);
+    if (!bad.empty()) problems.push_back({where, std::move(bad)});
   }
   if (!problems.empty()) throw error(errc::validation_error, std::move(problems));
   detail::staged_batch b;

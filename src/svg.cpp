@@ -561,6 +561,28 @@ std::string render(const time_series_chart& c) {
   return out;
 }
 
+namespace {
+
+/// A grid chart's labels (coverage matrix, completeness heatmap): each column's label turned 45 degrees
+/// above its cell, each row's label right-aligned before its row.
+std::string grid_labels(const std::vector<std::string>& columns, const std::vector<std::string>& rows, double left,
+                        double top, double cell_w, double cell_h, std::string_view column_font) {
+  std::string out = fmt::format("<g class=\"column-labels\" fill=\"#24292f\"{}>\n", column_font);
+  for (std::size_t j = 0; j < columns.size(); ++j) {
+    const double x = left + cell_w * (static_cast<double>(j) + 0.5);
+    const double y = top - 6;
+    out += fmt::format("<text x=\"{0}\" y=\"{1}\" transform=\"rotate(-45 {0} {1})\">{2}</text>\n", px(x), px(y),
+                       escape_xml(columns[j]));
+  }
+  out += "</g>\n<g class=\"row-labels\" fill=\"#24292f\">\n";
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", px(left - 8),
+                       px(top + cell_h * (static_cast<double>(i) + 0.5) + 4), escape_xml(rows[i]));
+  return out + "</g>\n";
+}
+
+}  // namespace
+
 std::string render(const coverage_chart& c) {
   const std::size_t nr = c.rows.size();
   const std::size_t nc = c.columns.size();
@@ -614,18 +636,8 @@ std::string render(const coverage_chart& c) {
     out += fmt::format("<text class=\"row-heading\" x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#444\">{}</text>\n",
                        px(left - 8), px(top - 8), escape_xml(c.row_heading));
 
-  out += "<g class=\"column-labels\" fill=\"#24292f\">\n";
-  for (std::size_t j = 0; j < nc; ++j) {
-    const double x = left + cell_w * (static_cast<double>(j) + 0.5);
-    const double y = top - 6;
-    out += fmt::format("<text x=\"{0}\" y=\"{1}\" transform=\"rotate(-45 {0} {1})\">{2}</text>\n", px(x), px(y),
-                       escape_xml(c.columns[j]));
-  }
-  out += "</g>\n<g class=\"row-labels\" fill=\"#24292f\">\n";
-  for (std::size_t i = 0; i < nr; ++i)
-    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", px(left - 8),
-                       px(top + cell_h * (static_cast<double>(i) + 0.5) + 4), escape_xml(c.rows[i]));
-  out += "</g>\n<g class=\"cells\">\n";
+  out += grid_labels(c.columns, c.rows, left, top, cell_w, cell_h, "");
+  out += "<g class=\"cells\">\n";
   for (std::size_t i = 0; i < nr; ++i) {
     for (std::size_t j = 0; j < nc; ++j) {
       const std::size_t k = i * nc + j;
@@ -717,18 +729,8 @@ std::string render(const completeness_chart& c) {
   if (!c.row_heading.empty())
     out += fmt::format("<text class=\"row-heading\" x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#444\">{}</text>\n",
                        px(left - 8), px(top - 8), escape_xml(c.row_heading));
-  out += "<g class=\"column-labels\" fill=\"#24292f\" font-size=\"11\">\n";
-  for (std::size_t j = 0; j < nc; ++j) {
-    const double x = left + cell_w * (static_cast<double>(j) + 0.5);
-    const double y = top - 6;
-    out += fmt::format("<text x=\"{0}\" y=\"{1}\" transform=\"rotate(-45 {0} {1})\">{2}</text>\n", px(x), px(y),
-                       escape_xml(c.columns[j]));
-  }
-  out += "</g>\n<g class=\"row-labels\" fill=\"#24292f\">\n";
-  for (std::size_t i = 0; i < nr; ++i)
-    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", px(left - 8),
-                       px(top + cell_h * (static_cast<double>(i) + 0.5) + 4), escape_xml(c.rows[i]));
-  out += "</g>\n<g class=\"cells\">\n";
+  out += grid_labels(c.columns, c.rows, left, top, cell_w, cell_h, " font-size=\"11\"");
+  out += "<g class=\"cells\">\n";
   for (std::size_t i = 0; i < nr; ++i)
     for (std::size_t j = 0; j < nc; ++j) {
       const look& l = looks[kind[i * nc + j]];

@@ -1154,3 +1154,28 @@ TEST(AggregateFormulas, AgreesWithAReferenceOnRandomData) {
       }
   EXPECT_EQ(checked, 3 * 8 * 5);
 }
+
+TEST(Aggregate, ANonFiniteResultIsAnOverflowNamingItsGroups) {
+  // 1e308 + 1e308 is past the largest double (about 1.798e308): +inf in Emmen's 2021-Q1, and -inf in
+  // Assen's; Assen's 2021-Q2 (1e308 alone) is finite. Each infinite group is named, and no caller sees
+  // an infinity (the CLI's aggregate and report, the evaluation and the C ABI all call aggregate()).
+  const auto s = load(
+      "indicator,date,municipality,value\n"
+      "a,2021-01-10,Emmen,1e308\n"
+      "a,2021-02-10,Emmen,1e308\n"
+      "a,2021-01-10,Assen,-1e308\n"
+      "a,2021-02-10,Assen,-1e308\n"
+      "a,2021-04-10,Assen,1e308\n");
+  try {
+    (void)aggregate(s, quarterly(time_rule::sum, space_rule::sum, {"municipality"}));
+    ADD_FAILURE() << "no error";
+  } catch (const error& e) {
+    EXPECT_EQ(e.code(), errc::overflow);
+    ASSERT_EQ(e.diagnostics().size(), 2U);
+    EXPECT_EQ(e.diagnostics()[0].where, "indicator \"a\", municipality \"Assen\", period 2021-Q1");
+    EXPECT_EQ(e.diagnostics()[1].where, "indicator \"a\", municipality \"Emmen\", period 2021-Q1");
+  }
+  // 1e307 + 1e307 is finite: no error.
+  EXPECT_NO_THROW((void)aggregate(load("indicator,date,value\na,2021-01-10,1e307\na,2021-02-10,1e307\n"),
+                                  quarterly(time_rule::sum, space_rule::sum)));
+}

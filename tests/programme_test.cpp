@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <concepts>
 
 using namespace regiokpi;
@@ -56,6 +57,34 @@ TEST(Dimension, WalksTheHierarchyAcrossProvinces) {
   ASSERT_EQ(r.members_at_level("municipality").size(), 2U);
   ASSERT_EQ(r.children("nl").size(), 2U);
   EXPECT_EQ(r.children("nl")[1]->id, "overijssel");
+}
+
+TEST(Dimension, AMillionLevelHierarchyIsWalkedInOneSweep) {
+  // m0 (level l0) <- m1 (l1) <- ... <- m999999: the top is 999,999 links up from the bottom. The old
+  // walk searched every member for each parent: 10^12 comparisons. Scanning down from the child, the
+  // whole walk passes each member once; stop() is called once per member on the way up.
+  constexpr std::size_t n = 1'000'000;
+  dimension chain;
+  chain.kind = dimension_kind::hierarchy;
+  chain.members.reserve(n);
+  for (std::size_t k = 0; k < n; ++k)
+    chain.members.push_back(
+        {"m" + std::to_string(k), "", "l" + std::to_string(k), k ? "m" + std::to_string(k - 1) : "", {}, {}});
+  const member& bottom = chain.members.back();
+  EXPECT_EQ(chain.ancestor_at_level(bottom, "l0"), &chain.members.front());
+  EXPECT_EQ(chain.ancestor_at_level(bottom, "l500000"), &chain.members[500000]);
+  EXPECT_TRUE(chain.is_within(bottom, "m0"));
+  EXPECT_FALSE(chain.is_within(chain.members[10], "m11"));  // below, not above
+  std::size_t visited = 0;
+  EXPECT_FALSE(chain.walk_up(bottom, [&](const member&) { return ++visited, false; }));
+  EXPECT_EQ(visited, n);
+  // A copy of a member (not one of the dimension's own) and a dimension listed children first are
+  // answered too.
+  const member copy = chain.members[3];
+  EXPECT_EQ(chain.ancestor_at_level(copy, "l1"), &chain.members[1]);
+  dimension reversed = region();
+  std::reverse(reversed.members.begin(), reversed.members.end());
+  EXPECT_EQ(reversed.ancestor_at_level(*reversed.find_member("emmen"), "country")->id, "nl");
 }
 
 TEST(Indicator, RelativeTargetsApplyToTheBaseline) {

@@ -144,3 +144,31 @@ TEST(Store, NumberRowsStaySixteenBytes) {
   EXPECT_FALSE(s.has_note() || s.has_source() || s.has_status() || s.has_revision() || s.has_recorded_at());
   EXPECT_EQ(s.coordinate(0, 0), "");  // the total over region: one interned member, no flag
 }
+
+TEST(Store, AppendRefusesTextThatIsNotUtf8AndKeepsTheStore) {
+  // The store hands its text out as Arrow utf8 and JSON: Latin-1 "Caf\xe9" (C a f = bytes 1-3, the bad
+  // byte is the 4th) and an overlong "/" (\xc0\xaf, byte 5 of the indicator) are refused, each named
+  // by its measurement and field, and nothing of the batch is kept; valid multi-byte text is kept.
+  measurement_store s;
+  const measurement good[] = {
+      {.indicator = "jobs", .when = parse_date("2021-03-31"), .coordinates = {"\xc3\x86r\xc3\xb8"}, .value = 1}};
+  s.append({"region"}, good);
+  const measurement bad[] = {
+      {.indicator = "jobs", .when = parse_date("2021-03-31"), .coordinates = {"Caf\xe9"}, .value = 1},
+      {.indicator = "jobs\xc0\xaf", .when = parse_date("2021-03-31"), .coordinates = {"x"}, .value = 1},
+      {.indicator = "story", .when = parse_date("2021-03-31"), .coordinates = {"x"}, .text = "ok \xe2\x82"},
+  };
+  try {
+    s.append({"region"}, bad);
+    ADD_FAILURE() << "no error";
+  } catch (const error& e) {
+    ASSERT_EQ(e.diagnostics().size(), 3U);
+    EXPECT_EQ(e.diagnostics()[0].where, "measurement 1");
+    EXPECT_EQ(e.diagnostics()[0].reason, "coordinate 1, byte 4: the byte \\xe9 is not valid UTF-8");
+    EXPECT_EQ(e.diagnostics()[1].reason, "indicator, byte 5: the byte \\xc0 is not valid UTF-8");
+    EXPECT_EQ(e.diagnostics()[2].reason, "text, byte 4: the byte \\xe2 is not valid UTF-8");
+  }
+  EXPECT_EQ(s.size(), 1U);
+  EXPECT_THROW(s.append({"regi\xff"}, good), error);
+  EXPECT_EQ(s.size(), 1U);
+}

@@ -176,7 +176,9 @@ class aggregate_result {
 /// Runs a query. Throws error(invalid_argument) for a group_by name that is not a dimension (nor,
 /// with a programme, a hierarchy level), a bad fy_first_month, weighted_avg/coverage without
 /// a programme, a coverage share over a dimension the programme does not define, or a formula
-/// without a numerator or combined by coverage.
+/// without a numerator or combined by coverage; error(overflow) naming each group (indicator, group-by
+/// values, period) whose value is not finite (values summing past about 1.8e308), so no caller ever
+/// sees an infinity.
 REGIOKPI_EXPORT aggregate_result aggregate(const measurement_store& store, const query& q,
                                            const programme* prog = nullptr);
 

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -102,23 +103,43 @@ struct dimension {
   }
 
   /// The member itself or its nearest ancestor at `level` (Emmen -> Drenthe for "province"),
-  /// or nullptr if there is none.
+  /// or nullptr if there is none. Linear in the members, however deep the hierarchy (walk_up).
   [[nodiscard]] const member* ancestor_at_level(const member& m, std::string_view level) const {
-    const member* cur = &m;
-    // Bounded by the member count, so a (rejected-at-read) cycle cannot loop forever.
-    for (std::size_t steps = 0; cur && steps <= members.size(); ++steps) {
-      if (cur->level == level) return cur;
-      cur = cur->parent.empty() ? nullptr : find_member(cur->parent);
-    }
-    return nullptr;
+    const member* found = nullptr;
+    walk_up(m, [&](const member& x) { return x.level == level ? (found = &x, true) : false; });
+    return found;
   }
 
-  /// Whether `m` is `ancestor_id` or lies below it.
+  /// Whether `m` is `ancestor_id` or lies below it. Linear in the members (walk_up).
   [[nodiscard]] bool is_within(const member& m, std::string_view ancestor_id) const {
+    return walk_up(m, [&](const member& x) { return x.id == ancestor_id; });
+  }
+
+  /// Calls stop(x) on `m`, then on each ancestor, until it returns true (then true; false at the top).
+  /// Parents are listed before their children, so each parent is found by scanning down from the
+  /// child's position and the whole walk is one sweep over the members: linear, not depth x members
+  /// (a million-level chain takes a million steps). A hand-built dimension out of that order is still
+  /// answered (a parent not below is searched everywhere), and a cycle ends after members.size() steps.
+  template <class Stop>
+  bool walk_up(const member& m, Stop&& stop) const {
+    const std::less<const member*> before;
+    const member* const first = members.data();
+    const member* const end = first + members.size();
+    std::size_t at = members.size();  // the walk's position; m not one of ours: scan from the end
+    if (!before(&m, first) && before(&m, end)) at = static_cast<std::size_t>(&m - first);
     const member* cur = &m;
-    for (std::size_t steps = 0; cur && steps <= members.size(); ++steps) {
-      if (cur->id == ancestor_id) return true;
-      cur = cur->parent.empty() ? nullptr : find_member(cur->parent);
+    for (std::size_t steps = 0; cur != nullptr && steps <= members.size(); ++steps) {
+      if (stop(*cur)) return true;
+      if (cur->parent.empty()) return false;
+      std::size_t k = at;
+      while (k > 0 && members[k - 1].id != cur->parent) --k;
+      if (k > 0) {
+        at = k - 1;
+        cur = &members[at];
+      } else {
+        cur = find_member(cur->parent);
+        if (cur != nullptr) at = static_cast<std::size_t>(cur - first);
+      }
     }
     return false;
   }

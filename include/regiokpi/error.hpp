@@ -154,6 +154,14 @@ inline std::string byte_text(char c) {
 /// The one message for a byte that is not UTF-8: "the byte \\xe9 is not valid UTF-8".
 inline std::string invalid_utf8_message(char c) { return "the byte " + byte_text(c) + " is not valid UTF-8"; }
 
+/// Why `text` (named `what`: "indicator", "coordinate 2") is not UTF-8, with the bad byte's 1-based
+/// offset ("indicator, byte 5: the byte \xc0 is not valid UTF-8"); empty when it is UTF-8.
+inline std::string utf8_problem(std::string_view what, std::string_view text) {
+  const std::size_t bad = first_invalid_utf8(text);
+  if (bad == text.size()) return {};
+  return std::string(what) + ", byte " + std::to_string(bad + 1) + ": " + invalid_utf8_message(text[bad]);
+}
+
 }  // namespace detail
 
 /// A number for a message: the shortest text that reads back to the same double ("7.05", "-1e+300",

@@ -43,30 +43,6 @@ class progress_bar {
   bool drawn_ = false;
 };
 
-/// A sum past the largest double is +-inf, which the report writers can only show as null or a blank:
-/// an error naming each indicator and period, exit 1, and nothing written (as `aggregate` does).
-void check_finite(const programme_report& rep, std::int32_t fy_first_month) {
-  std::vector<diagnostic> bad;
-  const std::string why = "the result is not a finite number (the values exceed the range of a double, about 1.8e308)";
-  for (const indicator_report& ir : rep.indicators) {
-    const std::string who = "indicator " + quote(ir.id);
-    for (const series_point& pt : ir.series)
-      if (!std::isfinite(pt.value))
-        bad.push_back(
-            {who + ", period " + period::containing(rep.series_period, pt.when, fy_first_month).label(), why});
-    if (ir.progress.actual && !std::isfinite(*ir.progress.actual)) bad.push_back({who + ", the actual", why});
-    if (ir.matrix)
-      for (std::size_t k = 0; k < ir.matrix->cells.size(); ++k)
-        if (const auto& c = ir.matrix->cells[k]; c && !std::isfinite(*c))
-          bad.push_back(
-              {who + ", " + ir.matrix->row_dimension + " " + quote(ir.matrix->rows[k / ir.matrix->columns.size()]) +
-                   ", " + ir.matrix->column_dimension + " " + quote(ir.matrix->columns[k % ir.matrix->columns.size()]),
-               why});
-    if (bad.size() >= 20) break;  // enough to see the pattern
-  }
-  if (!bad.empty()) throw error(errc::overflow, std::move(bad));
-}
-
 struct options {
   std::string programme_path;
   std::string measurements_path;
@@ -138,7 +114,6 @@ int run(const options& o) {
   s.progress = [&bar](std::size_t done, std::size_t total) { bar.show("evaluating", done, total); };
   const programme_report rep = evaluate_programme(prog, store, s);
   bar.finish();
-  check_finite(rep, s.fy_first_month == 1 ? prog.fy_first_month : s.fy_first_month);
 
   std::string out;
   if (o.format == "json")

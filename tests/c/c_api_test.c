@@ -167,6 +167,15 @@ static void test_store_and_query(void) {
   CHECK(rows == 3 && total == 31.5);
   rk_result_destroy(r);
 
+  /* 1e308 + 1e308 is past the largest double: the query fails with the group named, never an inf row. */
+  rk_store* huge = NULL;
+  CHECK(rk_store_create(&huge) == RK_OK);
+  const char* huge_csv = "indicator,date,value\njobs,2021-01-10,1e308\njobs,2021-02-10,1e308\n";
+  CHECK(rk_store_ingest_csv(huge, huge_csv, strlen(huge_csv), NULL) == RK_OK);
+  CHECK(rk_aggregate(&r, huge, &q, NULL) == RK_E_OVERFLOW && r == NULL);
+  CHECK(strstr(rk_last_error(), "indicator \"jobs\", period 2021-Q1: the result is not a finite number") != NULL);
+  rk_store_destroy(huge);
+
   /* Grouped by region, the last value inside each month. */
   const char* by[] = {"region"};
   const char* only[] = {"jobs"};
