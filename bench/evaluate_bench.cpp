@@ -171,10 +171,12 @@ const fixture& data() {
   return f;
 }
 
+/// Argument 1: with the data-quality check (the report's default), 0: the evaluation alone.
 void BM_evaluate_programme(benchmark::State& state) {
   const fixture& f = data();
   regiokpi::evaluation_settings s;
   s.as_of = regiokpi::parse_date("2022-12-31");
+  s.data_quality = state.range(0) != 0;
   std::size_t forecasts = 0;
   for (auto _ : state) {
     const regiokpi::programme_report r = regiokpi::evaluate_programme(f.prog, f.store, s);
@@ -190,4 +192,4 @@ void BM_evaluate_programme(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_evaluate_programme)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime()->MinTime(5.0);
+BENCHMARK(BM_evaluate_programme)->ArgName("data_quality")->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime()->MinTime(5.0);

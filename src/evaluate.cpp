@@ -4,7 +4,9 @@
 #include "regiokpi/evaluate.hpp"
 
 #include <algorithm>
+#include <future>
 #include <map>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 
@@ -391,6 +393,17 @@ programme_report evaluate_programme(const programme& prog, const measurement_sto
   rep.fy_first_month = s.fy_first_month;
   rep.rollup = prog.rollup;
 
+  // The data-quality check (issue 12) reads the same store and programme and shares nothing with the
+  // evaluation: on a machine with a second core it runs beside it (the store is safe for concurrent
+  // readers; tests/concurrency_test.cpp), so a report costs about the longer of the two, not the sum.
+  // Its exceptions reach the caller through the future, after the evaluation's own.
+  std::future<quality_report> quality;
+  if (s.data_quality)
+    quality = std::async(std::thread::hardware_concurrency() > 1 ? std::launch::async : std::launch::deferred,
+                         [&prog, &store, &s] {
+                           return check_quality(prog, store, {.as_of = s.as_of, .as_recorded_on = s.as_recorded_on});
+                         });
+
   planned_results plan;
   plan.plain = plain_series(prog, store, s);
   coverage_parts(plan, prog, store, s);
@@ -415,8 +428,7 @@ programme_report evaluate_programme(const programme& prog, const measurement_sto
   progresses.reserve(rep.indicators.size());
   for (const auto& ir : rep.indicators) progresses.push_back(ir.progress);
   rep.nodes = roll_up(prog, progresses);
-  if (s.data_quality)  // issue 12
-    rep.data_quality = check_quality(prog, store, {.as_of = s.as_of, .as_recorded_on = s.as_recorded_on});
+  if (quality.valid()) rep.data_quality = quality.get();
   return rep;
 }
 
