@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "regiokpi/csv.hpp"
-#include "report_detail.hpp"
 #include "regiokpi/export.hpp"
+#include "report_detail.hpp"
 
 REGIOKPI_BEGIN_NAMESPACE
 
@@ -217,7 +217,7 @@ std::string quality_markdown(const quality_report& q) {
   for (const auto& m : q.completeness.matrices) {
     if (m.periods.empty()) continue;
     out += fmt::format("\n### {}: reports\n\n| member |", md_cell(m.indicator));
-    for (const auto& p : m.periods) out += " " + p.label() + " |";
+    for (const auto& p : m.periods) out += fmt::format(" {} |", p.label());  // not " " + string&&: GCC 12 -Wrestrict
     out += "\n|---|";
     for (std::size_t k = 0; k < m.periods.size(); ++k) out += ":-:|";
     out += "\n";

@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <numbers>
 #include <optional>
@@ -312,7 +313,27 @@ inline double student_t_cdf(double t, double dof) {
   return t >= 0.0 ? 1.0 - tail : tail;
 }
 
+namespace detail {
+inline double student_t_quantile_uncached(double p, double dof);
+}  // namespace detail
+
 inline double student_t_quantile(double p, double dof) {
+  // A report asks for the same few quantiles (one level, a handful of degrees of freedom) tens of
+  // thousands of times, and each answer takes Newton steps on the incomplete beta function: remember
+  // the last answers, per thread (no locking), in a small direct-mapped table. Only valid arguments
+  // are stored, so a hit needs no check; NaN never equals itself and always reaches the checks.
+  struct entry {
+    double p = -1.0, dof = -1.0, t = 0.0;
+  };
+  thread_local std::array<entry, 64> memo{};
+  const std::size_t slot = (std::hash<double>{}(p)*31u + std::hash<double>{}(dof)) % memo.size();
+  if (memo[slot].p == p && memo[slot].dof == dof) return memo[slot].t;
+  const double t = detail::student_t_quantile_uncached(p, dof);
+  memo[slot] = {p, dof, t};
+  return t;
+}
+
+inline double detail::student_t_quantile_uncached(double p, double dof) {
   detail::check_dof(dof);
   if (!(p > 0.0 && p < 1.0))
     throw error(errc::invalid_argument, "a quantile's probability must be in (0, 1), got " + detail::format_number(p));
@@ -462,18 +483,8 @@ inline projection project(const trend_fit& fit, date when, double level) {
   const double v0 = 1.0 / fit.r_factor[0];
   const double v1 = ((x0 - fit.x_mean) - fit.r_factor[1] * v0) / fit.r_factor[2];
   const double se = *fit.residual_se * std::sqrt(1.0 + v0 * v0 + v1 * v1);
-  // Reports project thousands of series of the same length at one level: remember the last quantile
-  // (per thread, so no locking) instead of iterating for the same answer again.
-  struct last_quantile {
-    double p = 0.0;
-    double dof = 0.0;
-    double t = 0.0;
-  };
-  thread_local last_quantile cache;
-  const double tail_p = 0.5 * (1.0 + level);
   const auto dof = static_cast<double>(fit.n - 2);
-  if (cache.p != tail_p || cache.dof != dof) cache = {tail_p, dof, student_t_quantile(tail_p, dof)};
-  const double t = cache.t;
+  const double t = student_t_quantile(0.5 * (1.0 + level), dof);  // memoised there
   const double lo = m - t * se;
   const double hi = m + t * se;
   p.low = fit.model == trend_model::linear ? lo : std::exp(lo);
