@@ -1,6 +1,7 @@
 // `regiokpi aggregate MEASUREMENTS.csv --period P [--by COL,...] [--time RULE] [--space RULE] [--cumulative]
 //  [--indicator ID,...] [--from DATE] [--to DATE] [--output FILE]`: time rule per series and period, space
-// rule across the members not grouped by, written as CSV (indicator,<by...>,period,value).
+// rule across the members not grouped by, written as CSV (indicator,<by...>,period,value) or, with
+// --format sdmx-csv [--dataflow AGENCY:ID(VERSION)], as SDMX-CSV 2.0 (docs/sdmx.md).
 #include <cmath>
 #include <memory>
 #include <optional>
@@ -8,6 +9,7 @@
 #include <regiokpi/export.hpp>
 #include <regiokpi/ingest.hpp>
 #include <regiokpi/programme_io.hpp>
+#include <regiokpi/sdmx.hpp>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,7 @@ namespace {
 struct options {
   std::string input, period = "month", by, time = "sum", space = "sum", indicators, from, to, output = "-";
   std::string programme, as_recorded_on, weight, space_dimension, coverage_level;
+  std::string format = "csv", dataflow;
   bool cumulative = false, share = false;
   int fy_first_month = 1;
   double threshold = 0;
@@ -29,6 +32,19 @@ int run(const options& o) {
   query q = query_rules(o.period, o.time, o.space);
   if (o.fy_first_month < 1 || o.fy_first_month > 12) throw usage_error("--fy-start must be a month 1..12");
   q.fy_first_month = o.fy_first_month;
+  const bool sdmx = o.format == "sdmx-csv";
+  if (!o.dataflow.empty() && !sdmx) throw usage_error("--dataflow needs --format sdmx-csv");
+  const std::string dataflow = o.dataflow.empty() ? std::string(sdmx_default_aggregate_dataflow) : o.dataflow;
+  if (sdmx) {
+    try {
+      check_sdmx_dataflow(dataflow);
+    } catch (const error& e) {
+      throw usage_error(std::string("--dataflow: ") + e.what());
+    }
+    if (q.period == period_type::financial_year && q.fy_first_month != 1)
+      throw usage_error("--format sdmx-csv: a financial year starting in month " + std::to_string(q.fy_first_month) +
+                        " has no SDMX period form; use --fy-start 1 (the calendar year) or another --period");
+  }
   q.from = date_option(o.from, "--from");
   q.to = date_option(o.to, "--to");
   q.as_recorded_on = date_option(o.as_recorded_on, "--as-recorded-on");
@@ -63,7 +79,7 @@ int run(const options& o) {
   ingest_csv_file(store, o.input, io);
   // A --by column that is not in the file is a usage error (checked by aggregate: invalid_argument).
   const aggregate_result r = aggregate(store, q, prog ? &*prog : nullptr);
-  write_output(o.output, to_csv(r));
+  write_output(o.output, sdmx ? to_sdmx_csv(r, dataflow) : to_csv(r));
   return exit_ok;
 }
 
@@ -96,6 +112,10 @@ const bool registered = register_command({
       app.add_option("--coverage-level", o->coverage_level,
                      "coverage: the hierarchy level whose members are expected (default: the lowest)");
       app.add_flag("--share", o->share, "coverage: the share of the members expected (0..1), not their number");
+      app.add_option("--format", o->format, "csv (default) or sdmx-csv (SDMX-CSV 2.0, docs/sdmx.md)")
+          ->check(CLI::IsMember({"csv", "sdmx-csv"}));
+      app.add_option("--dataflow", o->dataflow,
+                     "sdmx-csv: the STRUCTURE_ID, AGENCY:ID(VERSION) (default REGIOKPI:AGGREGATE(1.0))");
       app.add_option("--output,-o", o->output, "Output file (default: stdout)");
       return [o] { return run(*o); };
     },

@@ -1,4 +1,5 @@
-// regiokpi report PROGRAMME.json MEASUREMENTS.csv --as-of DATE [--format json|csv|md|html] [--output FILE]
+// regiokpi report PROGRAMME.json MEASUREMENTS.csv --as-of DATE [--format json|csv|md|html|sdmx-csv]
+//  [--dataflow AGENCY:ID(VERSION)] [--output FILE]
 #include <unistd.h>
 
 #include <cmath>
@@ -8,6 +9,7 @@
 #include <regiokpi/ingest.hpp>
 #include <regiokpi/programme_io.hpp>
 #include <regiokpi/report.hpp>
+#include <regiokpi/sdmx.hpp>
 #include <string>
 #include <vector>
 
@@ -58,6 +60,7 @@ struct options {
   double level = 0.9;
   int fy_first_month = 1;
   std::string status_method;
+  std::string dataflow;  ///< sdmx-csv: the STRUCTURE_ID; empty: REGIOKPI:<programme id>(1.0)
 };
 
 int run(const options& o) {
@@ -81,6 +84,17 @@ int run(const options& o) {
     throw usage_error("--trajectory: " + o.trajectory + " is not linear, stepwise, s_curve or growth");
   if (o.fy_first_month < 1 || o.fy_first_month > 12) throw usage_error("--fy-first-month must be 1..12");
   s.fy_first_month = o.fy_first_month;
+  if (!o.dataflow.empty() && o.format != "sdmx-csv") throw usage_error("--dataflow needs --format sdmx-csv");
+  if (o.format == "sdmx-csv") {
+    try {
+      if (!o.dataflow.empty()) check_sdmx_dataflow(o.dataflow);
+    } catch (const regiokpi::error& e) {
+      throw usage_error(std::string("--dataflow: ") + e.what());
+    }
+    if (s.series_period == period_type::financial_year && s.fy_first_month != 1)
+      throw usage_error("--format sdmx-csv: a financial year starting in month " + std::to_string(s.fy_first_month) +
+                        " has no SDMX period form; use --fy-first-month 1 (the calendar year) or another --period");
+  }
   if (o.status_method == "growth_ratio")
     s.status_method = status_method::growth_ratio;
   else if (o.status_method == "plan")
@@ -120,6 +134,8 @@ int run(const options& o) {
     out = report_to_json(rep);
   else if (o.format == "csv")
     out = report_to_csv(rep);
+  else if (o.format == "sdmx-csv")
+    out = report_to_sdmx_csv(rep, o.dataflow);
   else if (o.format == "md" || o.format == "markdown")
     out = report_to_markdown(rep);
   else
@@ -137,9 +153,11 @@ const bool registered = register_command(
        app.add_option("--as-of", o->as_of, "Evaluate on this date (YYYY-MM-DD)")->required();
        app.add_option("--as-recorded-on", o->as_recorded_on,
                       "Use only what was recorded on or before this date (YYYY-MM-DD)");
-       app.add_option("--format", o->format, "json, csv, md or html")
-           ->check(CLI::IsMember({"json", "csv", "md", "markdown", "html"}))
+       app.add_option("--format", o->format, "json, csv, md, html or sdmx-csv (the series, docs/sdmx.md)")
+           ->check(CLI::IsMember({"json", "csv", "md", "markdown", "html", "sdmx-csv"}))
            ->capture_default_str();
+       app.add_option("--dataflow", o->dataflow,
+                      "sdmx-csv: the STRUCTURE_ID, AGENCY:ID(VERSION) (default REGIOKPI:<programme id>(1.0))");
        app.add_option("--output,-o", o->output, "Output file (written atomically); - for stdout")
            ->capture_default_str();
        app.add_option("--status-method", o->status_method,
