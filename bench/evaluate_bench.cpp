@@ -192,4 +192,11 @@ void BM_evaluate_programme(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_evaluate_programme)->ArgName("data_quality")->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime()->MinTime(5.0);
+BENCHMARK(BM_evaluate_programme)
+    ->ArgName("data_quality")
+    ->Arg(1)
+    ->Arg(0)
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime()
+    ->MinTime(5.0);

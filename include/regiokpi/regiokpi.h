@@ -24,7 +24,6 @@
 #include "regiokpi/arrow_abi.h"
 #include "regiokpi/version.h" /* RK_VERSION_MAJOR, _MINOR, _PATCH, _NUMBER */
 
-
 #if defined(_WIN32) && !defined(REGIOKPI_STATIC)
 #if defined(REGIOKPI_BUILDING)
 #define RK_API __declspec(dllexport)
@@ -420,8 +419,8 @@ RK_API int rk_check(char** json, size_t* length, const rk_programme* programme, 
  * "late", "outlier"), importance ("high", "medium", "low"), subject (indicator id, or the rule id),
  * member, period, date (utf8; "" when none), value (float64: a violation's left side, the days late, an
  * outlier's value; NaN when none), detail (utf8). */
-RK_API int rk_check_export_arrow(const rk_programme* programme, const rk_store* store,
-                                 const rk_check_options* options, struct ArrowArrayStream* out);
+RK_API int rk_check_export_arrow(const rk_programme* programme, const rk_store* store, const rk_check_options* options,
+                                 struct ArrowArrayStream* out);
 
 #ifdef __cplusplus
 }

@@ -287,8 +287,15 @@ static void test_programme_and_report(const char* source_dir) {
     CHECK(rk_aggregate(&w, store, &q, prog) == RK_E_INVALID_ARGUMENT && w == NULL);
   }
 
-  rk_evaluate_options eo = {RK_EVALUATE_OPTIONS_VERSION, "2022-12-31", NULL, RK_TRAJECTORY_LINEAR, RK_PERIOD_QUARTER,
-                            0.9, RK_FORECAST_AUTO, NULL, 0};
+  rk_evaluate_options eo = {RK_EVALUATE_OPTIONS_VERSION,
+                            "2022-12-31",
+                            NULL,
+                            RK_TRAJECTORY_LINEAR,
+                            RK_PERIOD_QUARTER,
+                            0.9,
+                            RK_FORECAST_AUTO,
+                            NULL,
+                            0};
   rk_report* rep = NULL;
   CHECK(rk_evaluate(&rep, prog, store, &eo) == RK_OK && rep != NULL);
   CHECK(rk_report_indicator_count(rep) == n);
