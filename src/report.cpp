@@ -197,23 +197,17 @@ std::string rate_text(const std::optional<period_rate>& r) {
 }
 
 /// " (2 reports missing)" beside an actual that rests on incomplete reports (issue 12).
-std::string incomplete_note(const programme_report& r, const std::string& indicator) {
-  if (!r.data_quality) return {};
-  const std::size_t n = missing_reports(*r.data_quality, indicator);
-  if (n == 0) return {};
-  return fmt::format(" (incomplete: {} {} missing)", n, n == 1 ? "report" : "reports");
+/// " (incomplete: N reports missing)" beside an actual that rests on incomplete reports (issue 12).
+std::string incomplete_note(const report_detail::missing_counts& missing, const std::string& indicator) {
+  const std::string w = missing.words(indicator);
+  return w.empty() ? w : " (" + w + ")";
 }
 
 /// The Markdown data-quality section: a summary, each indicator's completeness matrix, the worst findings.
 std::string quality_markdown(const quality_report& q) {
   const auto pct = [](const std::optional<double>& v) { return v ? fmt::format("{:.1f} %", *v * 100) : "n/a"; };
   std::string out = "\n## Data quality\n\n";
-  out += fmt::format(
-      "Completeness {} ({} of {} reports due by {}), on time {} ({} late, {} with an unknown date); outliers: {}; "
-      "rule violations: {}; revised values: {}.\n",
-      pct(q.completeness.rate()), q.completeness.reported, q.completeness.expected, format_date(q.as_of),
-      pct(q.timeliness.rate()), q.timeliness.late.size(), q.timeliness.unknown, q.outliers.size(), q.violations.size(),
-      q.revisions.revised_values);
+  out += report_detail::quality_summary(q, pct, [](std::string v) { return v; }) + "\n";
   for (const auto& m : q.completeness.matrices) {
     if (m.periods.empty()) continue;
     out += fmt::format("\n### {}: reports\n\n| member |", md_cell(m.indicator));
@@ -351,6 +345,7 @@ std::string report_to_csv(const programme_report& r) {
 
 std::string report_to_markdown(const programme_report& r) {
   std::string out;
+  const report_detail::missing_counts missing(r);
   const node_progress* top = r.nodes.empty() ? nullptr : &r.nodes.back();
   out += fmt::format("# {} — progress on {}\n\n", md_cell(r.programme_name), format_date(r.as_of));
   if (r.as_recorded_on) out += fmt::format("As recorded on {}.\n\n", format_date(*r.as_recorded_on));
@@ -404,7 +399,7 @@ std::string report_to_markdown(const programme_report& r) {
       const std::string name =
           md_cell(i.name) + (i.proxy ? " (proxy)" : "") + (i.unit.empty() ? "" : ", " + md_cell(i.unit));
       const std::string actual =
-          (p.actual || p.coverage || i.actual_text ? actual_cell(i) : "") + incomplete_note(r, i.id);
+          (p.actual || p.coverage || i.actual_text ? actual_cell(i) : "") + incomplete_note(missing, i.id);
       out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", name, status_cell(p), actual,
                          value_with_date(p.final_target, p.final_target_date), fmt_pct(p.final_achievement),
                          fmt_pct(p.expected_achievement), takes, forecast);

@@ -6,6 +6,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+
+#include <fmt/format.h>
 
 #include "regiokpi/evaluate.hpp"
 #include "regiokpi/export.hpp"
@@ -57,6 +60,37 @@ inline actual_view actual_of(const indicator_report& i) {
     v.weak_status = to_string(*i.actual_status);
   v.stale = p.stale;
   return v;
+}
+
+/// Missing reports per indicator: quality.hpp's list counted once per report, so each table row's
+/// look-up is constant time (missing_reports() scans the whole list, once per indicator).
+class missing_counts {
+ public:
+  explicit missing_counts(const programme_report& r) {
+    if (r.data_quality)
+      for (const auto& m : r.data_quality->completeness.missing) ++n_[m.indicator];
+  }
+  /// "incomplete: 2 reports missing" beside an actual that rests on incomplete reports; "" otherwise.
+  [[nodiscard]] std::string words(std::string_view indicator) const {
+    const auto it = n_.find(indicator);
+    if (it == n_.end()) return {};
+    return fmt::format("incomplete: {} {} missing", it->second, it->second == 1 ? "report" : "reports");
+  }
+
+ private:
+  std::unordered_map<std::string_view, std::size_t> n_;
+};
+
+/// The data-quality summary sentence of the Markdown and HTML sections; `rate` writes a rate (the
+/// formats differ for an unknown one) and `strong` marks up the completeness rate.
+template <class Rate, class Strong>
+std::string quality_summary(const quality_report& q, Rate rate, Strong strong) {
+  return fmt::format(
+      "Completeness {} ({} of {} reports due by {}), on time {} ({} late, {} with an unknown date); outliers: {}; "
+      "rule violations: {}; revised values: {}.",
+      strong(rate(q.completeness.rate())), q.completeness.reported, q.completeness.expected, format_date(q.as_of),
+      rate(q.timeliness.rate()), q.timeliness.late.size(), q.timeliness.unknown, q.outliers.size(), q.violations.size(),
+      q.revisions.revised_values);
 }
 
 }  // namespace report_detail

@@ -86,23 +86,17 @@ std::string actual_html(const indicator_report& ir) {
 }
 
 /// A flag beside an actual that rests on incomplete reports (issue 12).
-std::string incomplete_flag(const programme_report& r, const std::string& indicator) {
-  const std::size_t n = r.data_quality ? missing_reports(*r.data_quality, indicator) : 0;
-  if (n == 0) return {};
-  return fmt::format(" <span class=\"flag incomplete\">incomplete: {} {} missing</span>", n,
-                     n == 1 ? "report" : "reports");
+std::string incomplete_flag(const report_detail::missing_counts& missing, const std::string& indicator) {
+  const std::string w = missing.words(indicator);
+  return w.empty() ? w : " <span class=\"flag incomplete\">" + w + "</span>";
 }
 
 /// The data-quality section: a summary, a heatmap per indicator with reporting, the worst findings.
 std::string quality_html(const quality_report& q) {
   const auto pct = [](const std::optional<double>& v) { return v ? fmt::format("{:.1f} %", *v * 100) : "&#8211;"; };
   std::string out = "<section id=\"data-quality\">\n<h2>Data quality</h2>\n";
-  out += fmt::format(
-      "<p>Completeness <b>{}</b> ({} of {} reports due by {}), on time {} ({} late, {} with an unknown date); "
-      "outliers: {}; rule violations: {}; revised values: {}.</p>\n",
-      pct(q.completeness.rate()), q.completeness.reported, q.completeness.expected, format_date(q.as_of),
-      pct(q.timeliness.rate()), q.timeliness.late.size(), q.timeliness.unknown, q.outliers.size(), q.violations.size(),
-      q.revisions.revised_values);
+  out += "<p>" + report_detail::quality_summary(q, pct, [](const std::string& v) { return "<b>" + v + "</b>"; }) +
+         "</p>\n";
   for (const auto& m : q.completeness.matrices) {
     if (m.periods.empty()) continue;
     svg::completeness_chart c;
@@ -181,6 +175,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 
 std::string report_to_html(const programme_report& r) {
   std::string out;
+  const report_detail::missing_counts missing(r);
   out.reserve(64 * 1024);
   const std::string title = fmt::format("{} — progress on {}", r.programme_name, format_date(r.as_of));
   out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
@@ -228,7 +223,7 @@ std::string report_to_html(const programme_report& r) {
           "class=\"num\">{}</td><td class=\"date\">{}</td>"
           "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
           svg::id_fragment(ir.id), escape_xml(ir.name.empty() ? ir.id : ir.name), status_badge(p),
-          actual_html(ir) + incomplete_flag(r, ir.id), number(p.final_target), day(p.final_target_date),
+          actual_html(ir) + incomplete_flag(missing, ir.id), number(p.final_target), day(p.final_target_date),
           percent(p.final_achievement), percent(p.expected_achievement), number(ir.forecast.value));
     }
     out += "</tbody>\n</table>\n";
