@@ -8,3 +8,8 @@ if(REGIOKPI_BUILD_CLI)
 endif()
 set(THREADS_PREFER_PTHREAD_FLAG ON)
 find_package(Threads REQUIRED)
+# libxlsxwriter (libxlsxwriter-dev) writes the Excel report; Debian ships it with a pkg-config file only.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(xlsxwriter REQUIRED IMPORTED_TARGET GLOBAL xlsxwriter)
+# The library's private link dependencies, for every target built from its sources.
+set(REGIOKPI_PRIVATE_LIBS PkgConfig::xlsxwriter)

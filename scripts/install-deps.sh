@@ -8,10 +8,11 @@ set -euo pipefail
 what=${1:-build}
 
 pkgs=(g++ cmake ninja-build make pkg-config git ca-certificates
-      libboost-dev libboost-date-time-dev libeigen3-dev nlohmann-json3-dev libfmt-dev libcli11-dev)
+      libboost-dev libboost-date-time-dev libeigen3-dev nlohmann-json3-dev libfmt-dev libcli11-dev
+      libxlsxwriter-dev)
 case "$what" in
   build) ;;
-  test) pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-jsonschema chromium) ;;
+  test) pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-jsonschema python3-openpyxl chromium) ;;
   bench) pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-jsonschema python3-pandas time) ;;
   *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac

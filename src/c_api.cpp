@@ -22,6 +22,7 @@
 #include "regiokpi/programme_io.hpp"
 #include "regiokpi/quality.hpp"
 #include "regiokpi/report.hpp"
+#include "regiokpi/sdmx.hpp"
 #include "regiokpi/store.hpp"
 #include "regiokpi/version.hpp"
 
@@ -876,6 +877,12 @@ int rk_report_render(char** text, size_t* length, const rk_report* r, rk_report_
         break;
       case RK_FORMAT_HTML:
         s = regiokpi::report_to_html(r->value);
+        break;
+      case RK_FORMAT_XLSX:
+        s = regiokpi::report_to_xlsx(r->value);
+        break;
+      case RK_FORMAT_SDMX_CSV:
+        s = regiokpi::report_to_sdmx_csv(r->value);
         break;
       default:
         throw regiokpi::error(regiokpi::errc::invalid_argument, "rk_report_render: unknown format");

@@ -285,57 +285,83 @@ std::string report_to_json(const programme_report& r) {
   return j.dump(2) + "\n";
 }
 
+namespace report_detail {
+
+std::array<cell, indicator_columns.size()> indicator_cells(const programme_report& r, const indicator_report& i) {
+  const auto& p = i.progress;
+  const auto& f = i.forecast;
+  auto n = [](const std::optional<double>& v) -> cell {
+    if (v && std::isfinite(*v)) return *v;
+    return {};
+  };
+  auto d = [](const std::optional<date>& x) -> cell {
+    if (x) return *x;
+    return {};
+  };
+  auto t = [](std::string_view s) -> cell {
+    if (s.empty()) return {};
+    return std::string(s);
+  };
+  const auto per = p.required_rate ? p.required_rate->per : p.recent_rate ? p.recent_rate->per : r.series_period;
+  return {t(i.id),
+          t(i.name),
+          t(i.unit),
+          t(i.pillar),
+          t(i.goal),
+          t(i.result),
+          n(p.baseline),
+          n(p.target),
+          d(p.target_date),
+          n(p.final_target),
+          d(p.final_target_date),
+          n(p.actual),
+          d(p.actual_date),
+          n(p.achievement),
+          n(p.final_achievement),
+          n(p.expected),
+          n(p.gap),
+          t(to_string(p.status)),
+          n(f.value),
+          n(f.low),
+          n(f.high),
+          d(f.eta),
+          f.eta_status ? t(report_name(*f.eta_status)) : cell{},
+          p.coverage ? cell{p.coverage->met} : cell{},
+          p.coverage ? cell{p.coverage->total} : cell{},
+          p.trend ? t(to_string(*p.trend)) : cell{},
+          t(to_string(p.achievement_basis)),
+          i.actual_status && *i.actual_status != measurement_status::unspecified ? t(to_string(*i.actual_status))
+                                                                                 : cell{},
+          cell{p.stale},
+          p.required_rate ? n(p.required_rate->value) : cell{},
+          p.recent_rate ? n(p.recent_rate->value) : cell{},
+          p.required_rate || p.recent_rate ? t(to_string(per)) : cell{},
+          t(f.method),
+          n(f.p_reach)};
+}
+
+}  // namespace report_detail
+
 std::string report_to_csv(const programme_report& r) {
-  std::string out =
-      "id,name,unit,pillar,goal,result,baseline,target,target_date,final_target,final_target_date,actual,"
-      "actual_date,achievement,final_achievement,expected,gap,status,forecast_value,forecast_low,forecast_high,"
-      "forecast_eta,forecast_eta_status,coverage_met,coverage_total,trend,achievement_basis,actual_status,stale,"
-      "required_rate,recent_rate,rate_per,forecast_method,forecast_p_reach\n";
-  auto d = [](const std::optional<date>& x) { return x ? format_date(*x) : std::string(); };
+  std::string out;
+  for (const auto& name : report_detail::indicator_columns) {
+    if (!out.empty()) out += ',';
+    out += name;
+  }
+  out += '\n';
+  struct text_of {
+    std::string operator()(std::monostate) const { return {}; }
+    std::string operator()(const std::string& s) const { return csv_escape(s); }
+    std::string operator()(double v) const { return shortest(v); }
+    std::string operator()(date d) const { return format_date(d); }
+    std::string operator()(std::size_t n) const { return std::to_string(n); }
+    std::string operator()(bool b) const { return b ? "true" : "false"; }
+  };
   for (const auto& i : r.indicators) {
-    const auto& p = i.progress;
-    const auto& f = i.forecast;
-    const auto per = p.required_rate ? p.required_rate->per : p.recent_rate ? p.recent_rate->per : r.series_period;
-    const std::string fields[] = {csv_escape(i.id),
-                                  csv_escape(i.name),
-                                  csv_escape(i.unit),
-                                  csv_escape(i.pillar),
-                                  csv_escape(i.goal),
-                                  csv_escape(i.result),
-                                  shortest(p.baseline),
-                                  shortest(p.target),
-                                  d(p.target_date),
-                                  shortest(p.final_target),
-                                  d(p.final_target_date),
-                                  shortest(p.actual),
-                                  d(p.actual_date),
-                                  shortest(p.achievement),
-                                  shortest(p.final_achievement),
-                                  shortest(p.expected),
-                                  shortest(p.gap),
-                                  std::string(to_string(p.status)),
-                                  shortest(f.value),
-                                  shortest(f.low),
-                                  shortest(f.high),
-                                  d(f.eta),
-                                  f.eta_status ? std::string(report_name(*f.eta_status)) : std::string(),
-                                  p.coverage ? std::to_string(p.coverage->met) : std::string(),
-                                  p.coverage ? std::to_string(p.coverage->total) : std::string(),
-                                  p.trend ? std::string(to_string(*p.trend)) : std::string(),
-                                  std::string(to_string(p.achievement_basis)),
-                                  i.actual_status && *i.actual_status != measurement_status::unspecified
-                                      ? std::string(to_string(*i.actual_status))
-                                      : std::string(),
-                                  p.stale ? "true" : "false",
-                                  p.required_rate ? shortest(p.required_rate->value) : std::string(),
-                                  p.recent_rate ? shortest(p.recent_rate->value) : std::string(),
-                                  p.required_rate || p.recent_rate ? std::string(to_string(per)) : std::string(),
-                                  csv_escape(f.method),
-                                  shortest(f.p_reach)};
     bool first = true;
-    for (const auto& field : fields) {
+    for (const auto& c : report_detail::indicator_cells(r, i)) {
       if (!first) out += ',';
-      out += field;
+      out += std::visit(text_of{}, c);
       first = false;
     }
     out += '\n';

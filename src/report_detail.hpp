@@ -2,11 +2,13 @@
 // so the writers only format it. Not installed.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <variant>
 
 #include <fmt/format.h>
 
@@ -92,6 +94,27 @@ std::string quality_summary(const quality_report& q, Rate rate, Strong strong) {
       rate(q.timeliness.rate()), q.timeliness.late.size(), q.timeliness.unknown, q.outliers.size(), q.violations.size(),
       q.revisions.revised_values);
 }
+
+/// One scalar of an indicator row, typed, so that each format writes it its own way: CSV as text,
+/// the workbook as a number, a date or a string. monostate: empty (no value).
+using cell = std::variant<std::monostate, std::string, double, date, std::size_t, bool>;
+
+/// The columns of the per-indicator table (the CSV report's header, the workbook's Indicators sheet).
+inline constexpr std::array<std::string_view, 34> indicator_columns{
+    "id",          "name",          "unit",           "pillar",
+    "goal",        "result",        "baseline",       "target",
+    "target_date", "final_target",  "final_target_date", "actual",
+    "actual_date", "achievement",   "final_achievement", "expected",
+    "gap",         "status",        "forecast_value", "forecast_low",
+    "forecast_high", "forecast_eta", "forecast_eta_status", "coverage_met",
+    "coverage_total", "trend",      "achievement_basis", "actual_status",
+    "stale",       "required_rate", "recent_rate",    "rate_per",
+    "forecast_method", "forecast_p_reach"};
+/// indicator_columns' index of "status" (the workbook fills that cell with the status colour).
+inline constexpr std::size_t status_column = 17;
+
+/// The row of `i` under indicator_columns: a missing or non-finite number is empty.
+std::array<cell, indicator_columns.size()> indicator_cells(const programme_report& r, const indicator_report& i);
 
 }  // namespace report_detail
 REGIOKPI_END_NAMESPACE

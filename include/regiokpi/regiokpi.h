@@ -105,7 +105,9 @@ typedef enum rk_report_format {
   RK_FORMAT_JSON = 0,
   RK_FORMAT_CSV = 1,
   RK_FORMAT_MARKDOWN = 2,
-  RK_FORMAT_HTML = 3
+  RK_FORMAT_HTML = 3,
+  RK_FORMAT_XLSX = 4,     /* an Excel workbook: binary (zip) bytes, use *length; the trailing NUL is not part of it */
+  RK_FORMAT_SDMX_CSV = 5  /* the indicators' series as SDMX-CSV 2.0, STRUCTURE_ID REGIOKPI:<programme id>(1.0) */
 } rk_report_format;
 
 /* ---- library ----------------------------------------------------------------------------------- */
@@ -397,7 +399,8 @@ RK_API size_t rk_report_node_count(const rk_report* report);
 RK_API int rk_report_get_node(const rk_report* report, size_t i, rk_node_progress* out);
 /* The programme's rolled-up status and achievement (NaN when unknown). */
 RK_API int rk_report_programme_status(const rk_report* report, rk_status* status, double* achievement);
-/* Renders the report; *text is NUL-terminated, *length excludes the NUL; free it with rk_free(). */
+/* Renders the report; *text is NUL-terminated, *length excludes the NUL; free it with rk_free().
+   RK_FORMAT_XLSX gives binary bytes (with NULs inside): read *length of them. */
 RK_API int rk_report_render(char** text, size_t* length, const rk_report* report, rk_report_format format);
 
 /* ---- data quality (docs/data-quality.md) ---------------------------------------------------- */

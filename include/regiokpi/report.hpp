@@ -1,6 +1,6 @@
 // regiokpi: the writers of the report people and tools read: a typed evaluation (evaluate.hpp) written
-// as JSON (the contract other tools read, docs/report-format.md), CSV, Markdown or one self-contained
-// HTML file with SVG charts. Writers only format: every verdict is decided in the evaluation.
+// as JSON (the contract other tools read, docs/report-format.md), CSV, Markdown, one self-contained
+// HTML file with SVG charts or an Excel workbook. Writers only format: every verdict is decided in the evaluation.
 //   regiokpi::programme_report r = regiokpi::evaluate_programme(prog, store, {.as_of = parse_date("2022-12-31")});
 //   std::string md = regiokpi::report_to_markdown(r);
 #pragma once
@@ -24,5 +24,12 @@ REGIOKPI_EXPORT std::string report_to_markdown(const programme_report& r);
 /// One self-contained HTML file (no scripts, fonts or images fetched from anywhere) with an SVG
 /// chart per indicator, coverage matrices and the funding plan.
 REGIOKPI_EXPORT std::string report_to_html(const programme_report& r);
+
+/// An Excel workbook (.xlsx bytes; docs/report-format.md, "Excel workbook"): sheets Summary, Indicators
+/// (the CSV report's columns, typed: numbers, dates, status cells in the HTML colours), Series, Funding
+/// and, when the report has them, Data quality. Frozen header rows and autofilters. Written with
+/// libxlsxwriter through a private temporary file in $TMPDIR (or /tmp), removed before returning; throws
+/// error(io_error) when that file cannot be written.
+REGIOKPI_EXPORT std::string report_to_xlsx(const programme_report& r);
 
 REGIOKPI_END_NAMESPACE

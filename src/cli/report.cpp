@@ -1,4 +1,4 @@
-// regiokpi report PROGRAMME.json MEASUREMENTS.csv --as-of DATE [--format json|csv|md|html|sdmx-csv]
+// regiokpi report PROGRAMME.json MEASUREMENTS.csv --as-of DATE [--format json|csv|md|html|sdmx-csv|xlsx]
 //  [--dataflow AGENCY:ID(VERSION)] [--output FILE]
 #include <unistd.h>
 
@@ -84,6 +84,8 @@ int run(const options& o) {
     throw usage_error("--trajectory: " + o.trajectory + " is not linear, stepwise, s_curve or growth");
   if (o.fy_first_month < 1 || o.fy_first_month > 12) throw usage_error("--fy-first-month must be 1..12");
   s.fy_first_month = o.fy_first_month;
+  if (o.format == "xlsx" && o.output == "-" && ::isatty(1) == 1)
+    throw usage_error("--format xlsx writes a binary workbook: give --output FILE.xlsx (or redirect standard output)");
   if (!o.dataflow.empty() && o.format != "sdmx-csv") throw usage_error("--dataflow needs --format sdmx-csv");
   if (o.format == "sdmx-csv") {
     try {
@@ -136,6 +138,8 @@ int run(const options& o) {
     out = report_to_csv(rep);
   else if (o.format == "sdmx-csv")
     out = report_to_sdmx_csv(rep, o.dataflow);
+  else if (o.format == "xlsx")
+    out = report_to_xlsx(rep);
   else if (o.format == "md" || o.format == "markdown")
     out = report_to_markdown(rep);
   else
@@ -153,8 +157,8 @@ const bool registered = register_command(
        app.add_option("--as-of", o->as_of, "Evaluate on this date (YYYY-MM-DD)")->required();
        app.add_option("--as-recorded-on", o->as_recorded_on,
                       "Use only what was recorded on or before this date (YYYY-MM-DD)");
-       app.add_option("--format", o->format, "json, csv, md, html or sdmx-csv (the series, docs/sdmx.md)")
-           ->check(CLI::IsMember({"json", "csv", "md", "markdown", "html", "sdmx-csv"}))
+       app.add_option("--format", o->format, "json, csv, md, html, sdmx-csv (the series, docs/sdmx.md) or xlsx (an Excel workbook)")
+           ->check(CLI::IsMember({"json", "csv", "md", "markdown", "html", "sdmx-csv", "xlsx"}))
            ->capture_default_str();
        app.add_option("--dataflow", o->dataflow,
                       "sdmx-csv: the STRUCTURE_ID, AGENCY:ID(VERSION) (default REGIOKPI:<programme id>(1.0))");

@@ -391,6 +391,18 @@ static void test_programme_and_report(const char* source_dir) {
     CHECK(text != NULL && len > 100 && strlen(text) == len);
     rk_free(text);
   }
+  {
+    /* The workbook is a zip (local file header "PK\3\4") with NULs inside: *length counts its bytes. */
+    char* xlsx = NULL;
+    size_t len = 0;
+    CHECK(rk_report_render(&xlsx, &len, rep, RK_FORMAT_XLSX) == RK_OK);
+    CHECK(xlsx != NULL && len > 1000 && memcmp(xlsx, "PK\3\4", 4) == 0 && strlen(xlsx) < len);
+    rk_free(xlsx);
+    char* sdmx = NULL;
+    CHECK(rk_report_render(&sdmx, &len, rep, RK_FORMAT_SDMX_CSV) == RK_OK);
+    CHECK(sdmx != NULL && strncmp(sdmx, "STRUCTURE,STRUCTURE_ID,ACTION,", 30) == 0 && strlen(sdmx) == len);
+    rk_free(sdmx);
+  }
   char* text = NULL;
   CHECK(rk_report_render(&text, NULL, rep, (rk_report_format)7) == RK_E_INVALID_ARGUMENT && text == NULL);
   eo.as_of = "2022-02-30";
