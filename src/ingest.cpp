@@ -175,15 +175,28 @@ std::string date_problem(std::string_view s) {
 
 // ---- the header ----------------------------------------------------------------------------
 
-enum class role : std::uint8_t { indicator, date, value, status, source, recorded_at, revision, note, dimension };
+// period_start (issue 13): the first day of the reporting period a value covers (IATI's period-start);
+// checked, not stored: a value counts at its `date`, the period's end.
+enum class role : std::uint8_t {
+  indicator,
+  date,
+  value,
+  status,
+  source,
+  recorded_at,
+  revision,
+  note,
+  period_start,
+  dimension
+};
 
 struct layout {
   std::size_t columns = 0;
   std::vector<role> roles;
   std::vector<std::size_t> dimension_of;  // column -> dimension index (dimension columns only)
   std::vector<std::string> dimensions;
-  bool has[8] = {};
-  std::size_t at[8] = {};  // column of each reserved role
+  bool has[9] = {};
+  std::size_t at[9] = {};  // column of each reserved role
 };
 
 // ---- one part of the input, parsed by one thread -----------------------------------------------
@@ -379,6 +392,17 @@ class part_parser {
           recorded = d->day_number();
         else
           field_error(at(role::recorded_at), date_problem(s));
+      }
+    }
+    if (lay_.has[static_cast<int>(role::period_start)]) {
+      const std::string_view s = text(role::period_start);
+      if (!s.empty()) {
+        const auto d = try_parse_date(s);
+        if (!d)
+          field_error(at(role::period_start), date_problem(s));
+        else if (day && *d > *day)
+          field_error(at(role::period_start),
+                      "the period start " + std::string(s) + " is after the date " + std::string(date_text));
       }
     }
     std::uint32_t revision = 0;
@@ -630,8 +654,9 @@ std::uint64_t read_header(const byte_source& src, const std::string& name, layou
     break;
   }
   const std::vector<csv_raw_field>& fields = row.fields;
-  static constexpr std::array<std::string_view, 8> reserved{"indicator", "date",        "value",    "status",
-                                                            "source",    "recorded_at", "revision", "note"};
+  static constexpr std::array<std::string_view, 9> reserved{"indicator",   "date",     "value", "status",
+                                                            "source",      "recorded_at", "revision", "note",
+                                                            "period_start"};
   std::vector<diagnostic> problems;
   lay.columns = fields.size();
   lay.roles.assign(fields.size(), role::dimension);

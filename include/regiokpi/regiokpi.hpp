@@ -22,6 +22,7 @@
 #include "regiokpi/quality.hpp"
 #include "regiokpi/report.hpp"
 #include "regiokpi/rules.hpp"
+#include "regiokpi/iati.hpp"
 #include "regiokpi/sdmx.hpp"
 #include "regiokpi/store.hpp"
 #include "regiokpi/svg.hpp"
