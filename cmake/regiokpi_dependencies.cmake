@@ -11,5 +11,7 @@ find_package(Threads REQUIRED)
 # libxlsxwriter (libxlsxwriter-dev) writes the Excel report; Debian ships it with a pkg-config file only.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(xlsxwriter REQUIRED IMPORTED_TARGET GLOBAL xlsxwriter)
+# libxml2 (libxml2-dev) parses IATI documents.
+pkg_check_modules(libxml2 REQUIRED IMPORTED_TARGET GLOBAL libxml-2.0)
 # The library's private link dependencies, for every target built from its sources.
-set(REGIOKPI_PRIVATE_LIBS PkgConfig::xlsxwriter)
+set(REGIOKPI_PRIVATE_LIBS PkgConfig::xlsxwriter PkgConfig::libxml2)

@@ -273,14 +273,19 @@ std::string export_iati(const programme& prog, const measurement_store& store, c
             }
             results += "    </period>\n";
           }
-          results += "   </indicator>\n";
+          // What IATI has no field for, in regiokpi's own namespace (IATI allows other namespaces here).
+          results += "    <rk:indicator id=\"" + esc(ind.id, "indicator id") + "\" kind=\"" +
+                     std::string(to_string(ind.kind)) + "\" direction=\"" + std::string(to_string(ind.direction)) +
+                     "\"";
+          if (!ind.unit.empty()) results += " unit=\"" + esc(ind.unit, "indicator unit") + "\"";
+          results += "/>\n   </indicator>\n";
         }
         results += "  </result>\n";
       }
 
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += "<!-- written by regiokpi " + std::string(version()) + " (docs/iati.md) -->\n";
-  out += "<iati-activities version=\"2.03\">\n";
+  out += "<iati-activities version=\"2.03\" xmlns:rk=\"" + std::string(iati_extension_namespace) + "\">\n";
   out += " <iati-activity default-currency=\"" + esc(currency, "currency") + "\">\n";
   out += "  <iati-identifier>" + esc(identifier, "identifier") + "</iati-identifier>\n";
   out += narrative_element("reporting-org", o.reporting_org_name.empty() ? o.reporting_org : o.reporting_org_name,
@@ -358,6 +363,7 @@ std::string export_iati(const programme& prog, const measurement_store& store, c
     }
   }
   out += results;
+  out += "  <rk:programme id=\"" + esc(prog.id, "programme id") + "\"/>\n";
   out += " </iati-activity>\n</iati-activities>\n";
   return out;
 }

@@ -26,6 +26,10 @@ REGIOKPI_BEGIN_NAMESPACE
 
 struct programme;
 
+/// The namespace of the elements the export adds for what IATI has no field for (an indicator's id, kind,
+/// unit and direction; the programme's id), where IATI allows elements of other namespaces.
+inline constexpr std::string_view iati_extension_namespace = "urn:x-regiokpi:iati:1";
+
 struct iati_export_options {
   date as_of;                      ///< actuals of the reporting periods that end on or before this day
   std::string reporting_org;       ///< the publisher's IATI organisation identifier; the activity is REF-<programme id>
