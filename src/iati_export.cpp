@@ -151,7 +151,8 @@ std::string export_iati(const programme& prog, const measurement_store& store, c
           if (ind.direction != direction::maintain)
             results += std::string(" ascending=\"") + (ind.direction == direction::increase ? "1" : "0") + "\"";
           results += std::string(" aggregation-status=\"") + (summable ? "1" : "0") + "\">\n";
-          results += narrative_element("title", ind.name.empty() ? ind.id : ind.name, "indicator " + ind.id + " name", 4);
+          results +=
+              narrative_element("title", ind.name.empty() ? ind.id : ind.name, "indicator " + ind.id + " name", 4);
           if (!ind.description.empty())
             results += narrative_element("description", ind.description, "indicator " + ind.id + " description", 4);
           // The indicator's id, so an import finds it again; other references from tags "ref:VOCABULARY:CODE".
@@ -260,8 +261,8 @@ std::string export_iati(const programme& prog, const measurement_store& store, c
             }
             if (e.actual) results += "     <actual value=\"" + num(*e.actual) + "\"/>\n";
             if (!e.text.empty())
-              results += "     <actual>\n" + narrative_element("comment", e.text, "text of " + ind.id, 6) +
-                         "     </actual>\n";
+              results +=
+                  "     <actual>\n" + narrative_element("comment", e.text, "text of " + ind.id, 6) + "     </actual>\n";
             for (const auto& m : e.members) {
               results += "     <actual value=\"" + num(m.number) + "\">\n";
               if (m.location)
@@ -333,7 +334,8 @@ std::string export_iati(const programme& prog, const measurement_store& store, c
   }
   std::set<std::string> listed;
   for (const auto& p : payers)
-    if (listed.insert(p.name).second) out += narrative_element("participating-org", p.name, "party name", 2, " role=\"1\"");
+    if (listed.insert(p.name).second)
+      out += narrative_element("participating-org", p.name, "party name", 2, " role=\"1\"");
   if (payers.empty())  // IATI needs one participating organisation: the reporting one, accountable
     out += narrative_element("participating-org", o.reporting_org_name.empty() ? o.reporting_org : o.reporting_org_name,
                              "reporting organisation", 2,
@@ -351,8 +353,8 @@ std::string export_iati(const programme& prog, const measurement_store& store, c
     // One budget for the programme period: the plan has no yearly breakdown (docs/iati.md).
     out += "  <budget type=\"1\" status=\"1\">\n   <period-start iso-date=\"" + format_date(prog.start) +
            "\"/>\n   <period-end iso-date=\"" + format_date(prog.end) + "\"/>\n   <value currency=\"" +
-           esc(currency, "currency") + "\" value-date=\"" + format_date(prog.start) + "\">" +
-           format_amount(ef->total) + "</value>\n  </budget>\n";
+           esc(currency, "currency") + "\" value-date=\"" + format_date(prog.start) + "\">" + format_amount(ef->total) +
+           "</value>\n  </budget>\n";
     for (const auto& p : payers) {
       out += "  <planned-disbursement type=\"1\">\n   <period-start iso-date=\"" + format_date(prog.start) +
              "\"/>\n   <period-end iso-date=\"" + format_date(prog.end) + "\"/>\n   <value currency=\"" +

@@ -72,7 +72,8 @@ std::string step(const xmlNode* n) {
   for (const xmlNode* s = n->prev; s != nullptr; s = s->prev)
     if (s->type == XML_ELEMENT_NODE && xmlStrEqual(s->name, n->name) && s->ns == n->ns) ++k;
   std::string prefix;
-  if (n->ns != nullptr && n->ns->prefix != nullptr) prefix = std::string(reinterpret_cast<const char*>(n->ns->prefix)) + ":";
+  if (n->ns != nullptr && n->ns->prefix != nullptr)
+    prefix = std::string(reinterpret_cast<const char*>(n->ns->prefix)) + ":";
   return "/" + prefix + std::string(name_of(n)) + "[" + std::to_string(k) + "]";
 }
 
@@ -167,10 +168,9 @@ iati_import import_iati(std::string_view xml, std::string_view source_name, std:
       xmlFreeDoc);
   xmlSetStructuredErrorFunc(nullptr, nullptr);
   if (!doc || cap.set)
-    throw error(errc::parse_error,
-                std::vector<diagnostic>{{name + ":" + std::to_string(std::max(cap.line, 1)) + ":" +
-                                             std::to_string(std::max(cap.column, 1)),
-                                         cap.set ? cap.message : "not well-formed XML"}});
+    throw error(errc::parse_error, std::vector<diagnostic>{{name + ":" + std::to_string(std::max(cap.line, 1)) + ":" +
+                                                                std::to_string(std::max(cap.column, 1)),
+                                                            cap.set ? cap.message : "not well-formed XML"}});
   if (doc->intSubset != nullptr || doc->extSubset != nullptr)
     throw error(errc::parse_error, std::vector<diagnostic>{{name + ":1:1",
                                                             "a document type declaration (DTD) is not accepted: IATI "
@@ -206,18 +206,18 @@ iati_import import_iati(std::string_view xml, std::string_view source_name, std:
     if (it == ids.end()) {
       std::string list;
       for (const auto& i : ids) list += (list.empty() ? "" : ", ") + i;
-      throw error(errc::not_found, std::vector<diagnostic>{{name + ": /iati-activities[1]",
-                                                              "no activity \"" + std::string(activity_id) +
-                                                                       "\"; the document holds: " + list}});
+      throw error(errc::not_found,
+                  std::vector<diagnostic>{{name + ": /iati-activities[1]", "no activity \"" + std::string(activity_id) +
+                                                                               "\"; the document holds: " + list}});
     }
     pick = static_cast<std::size_t>(it - ids.begin());
   } else if (acts.size() > 1) {
     std::string list;
     for (const auto& i : ids) list += (list.empty() ? "" : ", ") + i;
     throw error(errc::invalid_argument,
-                std::vector<diagnostic>{{name + ": /iati-activities[1]",
-                                         std::to_string(acts.size()) + " activities: choose one with --activity (" +
-                                             list + ")"}});
+                std::vector<diagnostic>{
+                    {name + ": /iati-activities[1]",
+                     std::to_string(acts.size()) + " activities: choose one with --activity (" + list + ")"}});
   }
   for (const xmlNode* c : children(root))
     if (!is(c, "iati-activity")) im.drop("/iati-activities[1]" + step(c), "not an iati-activity");
@@ -249,11 +249,16 @@ iati_import import_iati(std::string_view xml, std::string_view source_name, std:
         im.drop(x + "/@iso-date", "not a date (YYYY-MM-DD)");
         continue;
       }
-      if (t == "1") planned_start = d;
-      else if (t == "2") actual_start = d;
-      else if (t == "3") planned_end = d;
-      else if (t == "4") actual_end = d;
-      else im.drop(x + "/@type", "activity-date type " + t + " is not 1-4");
+      if (t == "1")
+        planned_start = d;
+      else if (t == "2")
+        actual_start = d;
+      else if (t == "3")
+        planned_end = d;
+      else if (t == "4")
+        actual_end = d;
+      else
+        im.drop(x + "/@type", "activity-date type " + t + " is not 1-4");
     } else if (is(c, "result")) {
       results.push_back(c);
     } else if (is(c, "location")) {
@@ -470,8 +475,9 @@ iati_import import_iati(std::string_view xml, std::string_view source_name, std:
               }
               auto [col, mem] = location_column(*ref);
               if (std::any_of(coords.begin(), coords.end(), [&](const auto& have) { return have.first == col; })) {
-                im.drop(w, "a second location of the same kind on one value: a measurement has one member per "
-                           "dimension");
+                im.drop(w,
+                        "a second location of the same kind on one value: a measurement has one member per "
+                        "dimension");
                 continue;
               }
               coords.emplace_back(col, mem);
@@ -484,7 +490,8 @@ iati_import import_iati(std::string_view xml, std::string_view source_name, std:
                 im.drop(w, "a dimension needs a name and a value");
                 continue;
               }
-              if (std::any_of(coords.begin(), coords.end(), [&](const auto& have) { return have.first == to_id(dn); })) {
+              if (std::any_of(coords.begin(), coords.end(),
+                              [&](const auto& have) { return have.first == to_id(dn); })) {
                 im.drop(w, "a second member of dimension " + dn + " on one value");
                 continue;
               }
@@ -504,8 +511,8 @@ iati_import import_iati(std::string_view xml, std::string_view source_name, std:
             }
             const auto v = number(value_text.value_or(""));
             if (!v) {
-              im.drop(value_text ? z + "/@value" : z, value_text ? "not a number: \"" + *value_text + "\""
-                                                                 : "a target without a value");
+              im.drop(value_text ? z + "/@value" : z,
+                      value_text ? "not a number: \"" + *value_text + "\"" : "a target without a value");
               continue;
             }
             target t;
@@ -541,8 +548,8 @@ iati_import import_iati(std::string_view xml, std::string_view source_name, std:
           } else {
             const auto v = number(value_text.value_or(""));
             if (!v) {
-              im.drop(value_text ? z + "/@value" : z, value_text ? "not a number: \"" + *value_text + "\""
-                                                                 : "an actual without a value");
+              im.drop(value_text ? z + "/@value" : z,
+                      value_text ? "not a number: \"" + *value_text + "\"" : "an actual without a value");
               continue;
             }
             r.value = *value_text;
@@ -553,8 +560,7 @@ iati_import import_iati(std::string_view xml, std::string_view source_name, std:
           rows.push_back(std::move(r));
         }
       }
-      std::sort(ind.targets.begin(), ind.targets.end(),
-                [](const target& a, const target& b) { return a.due < b.due; });
+      std::sort(ind.targets.begin(), ind.targets.end(), [](const target& a, const target& b) { return a.due < b.due; });
       for (const auto& col : breakdown_columns) ind.breakdowns.push_back({col, {}});
       res.indicators.push_back(std::move(ind));
     }
@@ -572,7 +578,9 @@ iati_import import_iati(std::string_view xml, std::string_view source_name, std:
     p.dimensions.push_back(std::move(d));
   }
   // The period: the activity's dates (actual before planned), else the span of the result periods.
-  p.start = actual_start ? *actual_start : planned_start ? *planned_start : first_day.value_or(date::from_ymd(2000, 1, 1));
+  p.start = actual_start    ? *actual_start
+            : planned_start ? *planned_start
+                            : first_day.value_or(date::from_ymd(2000, 1, 1));
   p.end = actual_end ? *actual_end : planned_end ? *planned_end : last_day.value_or(p.start);
   if (p.end < p.start) p.end = p.start;
   validate_programme(p);  // what `regiokpi validate` will check: fail here, not later

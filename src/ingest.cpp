@@ -654,9 +654,8 @@ std::uint64_t read_header(const byte_source& src, const std::string& name, layou
     break;
   }
   const std::vector<csv_raw_field>& fields = row.fields;
-  static constexpr std::array<std::string_view, 9> reserved{"indicator",   "date",     "value", "status",
-                                                            "source",      "recorded_at", "revision", "note",
-                                                            "period_start"};
+  static constexpr std::array<std::string_view, 9> reserved{"indicator",   "date",     "value", "status",      "source",
+                                                            "recorded_at", "revision", "note",  "period_start"};
   std::vector<diagnostic> problems;
   lay.columns = fields.size();
   lay.roles.assign(fields.size(), role::dimension);

@@ -100,16 +100,40 @@ std::string quality_summary(const quality_report& q, Rate rate, Strong strong) {
 using cell = std::variant<std::monostate, std::string, double, date, std::size_t, bool>;
 
 /// The columns of the per-indicator table (the CSV report's header, the workbook's Indicators sheet).
-inline constexpr std::array<std::string_view, 34> indicator_columns{
-    "id",          "name",          "unit",           "pillar",
-    "goal",        "result",        "baseline",       "target",
-    "target_date", "final_target",  "final_target_date", "actual",
-    "actual_date", "achievement",   "final_achievement", "expected",
-    "gap",         "status",        "forecast_value", "forecast_low",
-    "forecast_high", "forecast_eta", "forecast_eta_status", "coverage_met",
-    "coverage_total", "trend",      "achievement_basis", "actual_status",
-    "stale",       "required_rate", "recent_rate",    "rate_per",
-    "forecast_method", "forecast_p_reach"};
+inline constexpr std::array<std::string_view, 34> indicator_columns{"id",
+                                                                    "name",
+                                                                    "unit",
+                                                                    "pillar",
+                                                                    "goal",
+                                                                    "result",
+                                                                    "baseline",
+                                                                    "target",
+                                                                    "target_date",
+                                                                    "final_target",
+                                                                    "final_target_date",
+                                                                    "actual",
+                                                                    "actual_date",
+                                                                    "achievement",
+                                                                    "final_achievement",
+                                                                    "expected",
+                                                                    "gap",
+                                                                    "status",
+                                                                    "forecast_value",
+                                                                    "forecast_low",
+                                                                    "forecast_high",
+                                                                    "forecast_eta",
+                                                                    "forecast_eta_status",
+                                                                    "coverage_met",
+                                                                    "coverage_total",
+                                                                    "trend",
+                                                                    "achievement_basis",
+                                                                    "actual_status",
+                                                                    "stale",
+                                                                    "required_rate",
+                                                                    "recent_rate",
+                                                                    "rate_per",
+                                                                    "forecast_method",
+                                                                    "forecast_p_reach"};
 /// indicator_columns' index of "status" (the workbook fills that cell with the status colour).
 inline constexpr std::size_t status_column = 17;
 

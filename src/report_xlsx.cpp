@@ -30,8 +30,7 @@ namespace {
 
 /// Throws error(io_error) for a libxlsxwriter failure.
 void check(lxw_error e, std::string_view what) {
-  if (e != LXW_NO_ERROR)
-    throw error(errc::io_error, "xlsx report: " + std::string(what) + ": " + lxw_strerror(e));
+  if (e != LXW_NO_ERROR) throw error(errc::io_error, "xlsx report: " + std::string(what) + ": " + lxw_strerror(e));
 }
 
 /// "#1b7f3b" -> 0x1b7f3b (the HTML report's status colours, progress.hpp's style_of).
@@ -155,8 +154,8 @@ bool is_share(std::string_view column) {
 
 void summary_sheet(book& b, const programme_report& r) {
   lxw_worksheet* s = b.sheet("Summary");
-  const std::vector<std::string_view> cols{"level",    "id",       "name", "status", "achievement", "planned_achievement",
-                                           "assessed", "children", "children_kind"};
+  const std::vector<std::string_view> cols{
+      "level", "id", "name", "status", "achievement", "planned_achievement", "assessed", "children", "children_kind"};
   lxw_row_t row = 1;
   // The programme first (the last node), then its pillars in definition order.
   std::vector<const node_progress*> shown;
@@ -180,8 +179,9 @@ void summary_sheet(book& b, const programme_report& r) {
   worksheet_set_column(s, 3, 3, 12, nullptr);
   // Below the table: what the numbers stand on.
   ++row;
-  b.text(s, row++, 0, "as of " + format_date(r.as_of) +
-                          (r.as_recorded_on ? ", as recorded on " + format_date(*r.as_recorded_on) : std::string()));
+  b.text(s, row++, 0,
+         "as of " + format_date(r.as_of) +
+             (r.as_recorded_on ? ", as recorded on " + format_date(*r.as_recorded_on) : std::string()));
   b.text(s, row, 0, std::to_string(r.indicators.size()) + " indicators; roll-up " + std::string(to_string(r.rollup)));
 }
 
@@ -243,8 +243,7 @@ void funding_sheet(book& b, const programme_report& r) {
   if (r.funding_total) {
     ++row;
     b.text(s, row, 1, "total paid by the parties");
-    b.number(s, row, 2,
-             static_cast<double>(r.funding_total->minor_units()) / std::pow(10.0, r.funding_total->scale()),
+    b.number(s, row, 2, static_cast<double>(r.funding_total->minor_units()) / std::pow(10.0, r.funding_total->scale()),
              b.money_format());
     b.text(s, row, 3, r.funding_total->currency().code());
   }

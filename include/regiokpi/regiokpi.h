@@ -106,8 +106,8 @@ typedef enum rk_report_format {
   RK_FORMAT_CSV = 1,
   RK_FORMAT_MARKDOWN = 2,
   RK_FORMAT_HTML = 3,
-  RK_FORMAT_XLSX = 4,     /* an Excel workbook: binary (zip) bytes, use *length; the trailing NUL is not part of it */
-  RK_FORMAT_SDMX_CSV = 5  /* the indicators' series as SDMX-CSV 2.0, STRUCTURE_ID REGIOKPI:<programme id>(1.0) */
+  RK_FORMAT_XLSX = 4,    /* an Excel workbook: binary (zip) bytes, use *length; the trailing NUL is not part of it */
+  RK_FORMAT_SDMX_CSV = 5 /* the indicators' series as SDMX-CSV 2.0, STRUCTURE_ID REGIOKPI:<programme id>(1.0) */
 } rk_report_format;
 
 /* ---- library ----------------------------------------------------------------------------------- */

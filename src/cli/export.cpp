@@ -35,7 +35,8 @@ int run(const options& o) {
   }
   e.as_recorded_on = date_option(o.as_recorded_on, "--as-recorded-on");
   if (e.period == period_type::financial_year)
-    throw usage_error("--period financial_year: IATI periods are calendar dates; use year, half_year, quarter or month");
+    throw usage_error(
+        "--period financial_year: IATI periods are calendar dates; use year, half_year, quarter or month");
   if (o.reporting_org.empty()) throw usage_error("--reporting-org must not be empty");
   e.reporting_org = o.reporting_org;
   e.reporting_org_name = o.reporting_org_name;
@@ -54,7 +55,8 @@ const bool registered = register_command(
     {"export", "Write a programme and its measurements in an open standard (export iati: IATI 2.03 results)",
      [](CLI::App& app) -> std::function<int()> {
        app.require_subcommand(1);
-       CLI::App* iati = app.add_subcommand("iati", "IATI 2.03 activity XML: results, indicators, periods (docs/iati.md)");
+       CLI::App* iati =
+           app.add_subcommand("iati", "IATI 2.03 activity XML: results, indicators, periods (docs/iati.md)");
        auto o = std::make_shared<options>();
        iati->add_option("programme", o->programme_path, "Programme definition (JSON)")->required();
        iati->add_option("measurements", o->measurements_path, "Measurements (CSV)")->required();
@@ -62,7 +64,8 @@ const bool registered = register_command(
        iati->add_option("--reporting-org", o->reporting_org,
                         "The publisher's IATI organisation identifier (the activity is REF-<programme id>)")
            ->required();
-       iati->add_option("--reporting-org-name", o->reporting_org_name, "The publisher's name (default: the identifier)");
+       iati->add_option("--reporting-org-name", o->reporting_org_name,
+                        "The publisher's name (default: the identifier)");
        iati->add_option("--reporting-org-type", o->reporting_org_type,
                         "IATI OrganisationType code (10 government, 15 other public sector ...)")
            ->capture_default_str();

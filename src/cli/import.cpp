@@ -31,12 +31,15 @@ int run_iati(const iati_options& o) {
   // Both files are written in full under temporary names first, then renamed into place one right
   // after the other, so a failure while writing leaves the directory as it was.
   const fs::path prog = dir / "programme.json", meas = dir / "measurements.csv";
-  const fs::path prog_tmp = dir / ".programme.json.regiokpi-partial", meas_tmp = dir / ".measurements.csv.regiokpi-partial";
+  const fs::path prog_tmp = dir / ".programme.json.regiokpi-partial",
+                 meas_tmp = dir / ".measurements.csv.regiokpi-partial";
   try {
     write_output(prog_tmp.string(), imp.programme_json);
     write_output(meas_tmp.string(), imp.measurements_csv);
-    fs::rename(meas_tmp, meas);
-    fs::rename(prog_tmp, prog);
+    for (const auto& [from, to] : {std::pair{meas_tmp, meas}, std::pair{prog_tmp, prog}}) {
+      fs::rename(from, to, ec);
+      if (ec) throw error(errc::io_error, to.string() + ": cannot write: " + ec.message());
+    }
   } catch (...) {
     fs::remove(prog_tmp, ec);
     fs::remove(meas_tmp, ec);
@@ -51,12 +54,11 @@ const bool registered = register_command(
     {"import", "Read measurements or a programme from another format (import iati: IATI 2.03 results)",
      [](CLI::App& app) -> std::function<int()> {
        app.require_subcommand(1);
-       CLI::App* iati = app.add_subcommand(
-           "iati", "IATI 2.03 activity XML to programme.json and measurements.csv (docs/iati.md)");
+       CLI::App* iati =
+           app.add_subcommand("iati", "IATI 2.03 activity XML to programme.json and measurements.csv (docs/iati.md)");
        auto o = std::make_shared<iati_options>();
        iati->add_option("activities", o->input, "IATI activities XML file")->required();
-       iati->add_option("--output-dir", o->output_dir, "Directory for programme.json and measurements.csv")
-           ->required();
+       iati->add_option("--output-dir", o->output_dir, "Directory for programme.json and measurements.csv")->required();
        iati->add_option("--activity", o->activity, "The iati-identifier to read when the file holds several");
        return [o] { return run_iati(*o); };
      }});

@@ -157,7 +157,8 @@ const bool registered = register_command(
        app.add_option("--as-of", o->as_of, "Evaluate on this date (YYYY-MM-DD)")->required();
        app.add_option("--as-recorded-on", o->as_recorded_on,
                       "Use only what was recorded on or before this date (YYYY-MM-DD)");
-       app.add_option("--format", o->format, "json, csv, md, html, sdmx-csv (the series, docs/sdmx.md) or xlsx (an Excel workbook)")
+       app.add_option("--format", o->format,
+                      "json, csv, md, html, sdmx-csv (the series, docs/sdmx.md) or xlsx (an Excel workbook)")
            ->check(CLI::IsMember({"json", "csv", "md", "markdown", "html", "sdmx-csv", "xlsx"}))
            ->capture_default_str();
        app.add_option("--dataflow", o->dataflow,
