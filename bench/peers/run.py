@@ -87,7 +87,7 @@ def main():
     ap.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
     ap.add_argument("--seed", type=int, default=4)
     ap.add_argument("--repeat", type=int, default=3, help="runs per engine and size; the median job is shown")
-    ap.add_argument("--engines", default="regiokpi,duckdb,pandas")
+    ap.add_argument("--engines", default="regiokpi,duckdb,polars,pandas")
     ap.add_argument("--regiokpi-job", help="the built regiokpi_job binary")
     ap.add_argument("--output", default=os.path.join(ROOT, "docs", "benchmarks.md"))
     ap.add_argument("--command", default="bench/peers/run.sh", help="the command to reproduce, for the doc")
@@ -97,6 +97,7 @@ def main():
     commands = {
         "regiokpi": lambda f: [a.regiokpi_job, f],
         "duckdb": lambda f: ["node", os.path.join(HERE, "duckdb_job.mjs"), f],
+        "polars": lambda f: ["node", os.path.join(HERE, "polars_job.mjs"), f],
         "pandas": lambda f: ["/usr/bin/python3", os.path.join(HERE, "pandas_job.py"), f],
     }
     if "regiokpi" in engines and not a.regiokpi_job:
@@ -144,14 +145,14 @@ def main():
 def write_doc(a, engines, results, loads):
     out = []
     w = out.append
-    w("# Benchmarks: regiokpi side by side with DuckDB and pandas")
+    w("# Benchmarks: regiokpi side by side with DuckDB, Polars and pandas")
     w("")
     w("Issue 4's job on generated measurement data (`bench/peers/generate.py`: about 2,000 indicators, 12")
     w("municipalities, 6 sectors, dates 2019-2023 in random order, two-decimal values), done by each engine")
     w("from the CSV file in the page cache:")
     w("")
-    w("- **load**: read and parse the CSV into the engine's store (DuckDB: an in-memory table; pandas: a")
-    w("  DataFrame with categorical strings; regiokpi: a `measurement_store`).")
+    w("- **load**: read and parse the CSV into the engine's store (DuckDB: an in-memory table; Polars: a")
+    w("  DataFrame; pandas: a DataFrame with categorical strings; regiokpi: a `measurement_store`).")
     w("- **Q1**: SUM per indicator x municipality x quarter.")
     w("- **Q2**: LAST of each series (indicator, municipality, sector) inside each quarter (regiokpi's")
     w("  `last_in_period`), by date and on equal dates by input order, then SUM over the municipalities:")
@@ -166,8 +167,8 @@ def write_doc(a, engines, results, loads):
     w("Times in seconds, measured inside each program; **job** = load + Q1 + Q2 + Q3, the median of")
     w(f"{a.repeat} interleaved runs (the phases shown are that run's); **process** is the whole process's wall")
     w("time (interpreter start-up included) and **CPU** its user + system CPU time, both from that run;")
-    w("**peak RSS** is the largest of the runs' maximum resident set size (`/usr/bin/time`). DuckDB runs")
-    w("with its default settings (threads = cores). On a busy machine wall times inflate; CPU times much less.")
+    w("**peak RSS** is the largest of the runs' maximum resident set size (`/usr/bin/time`). DuckDB and Polars")
+    w("run with their default settings (threads = cores). On a busy machine wall times inflate; CPU times much less.")
     w("")
     w(f"Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC.")
     w("")
@@ -226,8 +227,9 @@ def write_doc(a, engines, results, loads):
     w("```")
     w("")
     w("It installs what is missing (Debian's python3-pandas, Node.js and `time` through")
-    w("`scripts/install-deps.sh bench`; `@duckdb/node-api` at the version pinned in")
-    w("`bench/peers/package-lock.json` through `npm ci`), builds `bench/peers/regiokpi_job` in Release")
+    w("`scripts/install-deps.sh bench`; `@duckdb/node-api` and `nodejs-polars` with its native package")
+    w("`nodejs-polars-linux-x64-gnu` at the versions pinned in `bench/peers/package-lock.json` through")
+    w("`npm ci`), builds `bench/peers/regiokpi_job` in Release")
     w("(`build/peers-release`), generates the data once into `bench/peers/data/` (untracked), runs the")
     w("engines, checks the checksums and rewrites this file. Arguments choose the sizes")
     w("(`bench/peers/run.sh 100000`); `REPEAT=5` changes the number of runs; `ENGINES=duckdb,pandas`")

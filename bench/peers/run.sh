@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark of issue 4: regiokpi, DuckDB (@duckdb/node-api) and pandas doing the same job
+# Side-by-side benchmark of issue 4: regiokpi, DuckDB (@duckdb/node-api), Polars (nodejs-polars) and pandas
+# doing the same job
 # (load the CSV + Q1 + Q2 + Q3) on generated data; checks that their checksums agree and writes
 # docs/benchmarks.md.
 #   bench/peers/run.sh [ROWS...]            default: 1000000 10000000
@@ -9,7 +10,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 rows=("$@")
 ((${#rows[@]})) || rows=(1000000 10000000)
-engines=${ENGINES:-regiokpi,duckdb,pandas}
+engines=${ENGINES:-regiokpi,duckdb,polars,pandas}
 build=${BUILD_DIR:-$root/build/peers-release}
 
 # What is missing gets installed: Debian packages (pandas, Node.js, GNU time) ...
@@ -17,8 +18,9 @@ if ! /usr/bin/python3 -c 'import pandas' 2>/dev/null || ! command -v node >/dev/
   [ ! -x /usr/bin/time ] || ! command -v cmake >/dev/null; then
   "$root/scripts/install-deps.sh" bench
 fi
-# ... and DuckDB at the version the lock file pins.
-if [ ! -f "$here/node_modules/@duckdb/node-api/package.json" ]; then
+# ... and DuckDB and Polars at the versions the lock file pins.
+if [ ! -f "$here/node_modules/@duckdb/node-api/package.json" ] ||
+  [ ! -f "$here/node_modules/nodejs-polars-linux-x64-gnu/package.json" ]; then
   (cd "$here" && npm ci --no-audit --no-fund)
 fi
 

@@ -63,7 +63,8 @@ if [ ! -x "$prog" ]; then
     tmpbin="$prog.tmp-$$"
     # shellcheck disable=SC2086 # the flags are word lists
     "$cc" -std=c11 $cflags -Wall -Wextra -pedantic -I"$src/include" -c "$here/duckdb_arrow_test.c" -o "$tmpbin.o" &&
-      "$cxx" $ldflags "$tmpbin.o" "$rklib" -Wl,-rpath,"$build" -lboost_date_time -lfmt -pthread -ldl -lm -o "$tmpbin" ||
+      "$cxx" $ldflags "$tmpbin.o" "$rklib" -Wl,-rpath,"$build" -lboost_date_time -lfmt $(pkg-config --libs xlsxwriter libxml-2.0) \
+        -pthread -ldl -lm -o "$tmpbin" ||
       { rm -f "$tmpbin" "$tmpbin.o"; fail "could not compile tests/arrow/duckdb_arrow_test.c"; }
     rm -f "$tmpbin.o"
     mv -f "$tmpbin" "$prog"
