@@ -225,7 +225,6 @@ class part_parser {
     batch_.value.reserve(expect);
     members_.resize(lay.dimensions.size());
     ids_.resize(lay.dimensions.size());
-    last_member_.resize(lay.dimensions.size());
     dim_bits_.assign(lay.dimensions.size(), 0);
     ordinal_.resize(lay.dimensions.size());
     ordinals_.assign(lay.dimensions.size(), 0);
@@ -362,7 +361,7 @@ class part_parser {
     const std::string_view indicator = text(role::indicator);
     if (indicator.empty()) field_error(at(role::indicator), "the indicator is empty");
     const std::string_view date_text = text(role::date);
-    const auto day = cached_date(date_text);
+    const auto day = try_parse_date(date_text);
     if (!day) field_error(at(role::date), date_text.empty() ? "the date is empty" : date_problem(date_text));
     const std::string_view value_text = text(role::value);
     double value = 0;
@@ -434,13 +433,9 @@ class part_parser {
 
     // Strings are interned per column (small, cache-resident tables); the series is then found by
     // its ids packed into one 64-bit key, stored inline in the table (one probe, no indirection).
-    // A last-key cache per column first: exports are usually sorted, so most rows repeat the key above.
-    const std::uint32_t ind = last_indicator_.intern(batch_.indicators, indicator);
+    const std::uint32_t ind = batch_.indicators.intern(indicator);
     for (std::size_t c = 0; c < lay_.columns; ++c)
-      if (lay_.roles[c] == role::dimension) {
-        const std::size_t k = lay_.dimension_of[c];
-        ids_[k] = last_member_[k].intern(batch_.members, text_of(fields[c], c));
-      }
+      if (lay_.roles[c] == role::dimension) ids_[lay_.dimension_of[c]] = batch_.members.intern(text_of(fields[c], c));
     batch_.series.push_back(stage_series(ind));
     batch_.day.push_back(day->day_number());
     batch_.value.push_back(value);
@@ -453,38 +448,6 @@ class part_parser {
       batch_.text_rows.push_back(static_cast<std::uint32_t>(batch_.day.size() - 1));
       batch_.text_ids.push_back(batch_.texts.intern(value_text));
     }
-  }
-
-  /// The last string a column interned and its id: one compare instead of a hash probe when a row
-  /// repeats the key of the row above.
-  struct last_key {
-    std::string text;
-    std::uint32_t id = 0;
-    bool set = false;
-    std::uint32_t intern(detail::string_pool& pool, std::string_view s) {
-      if (set && s == text) return id;
-      id = pool.intern(s);
-      text.assign(s);
-      set = true;
-      return id;
-    }
-  };
-
-  /// try_parse_date() memoised: a file has few distinct dates (five years of days: 1,826), so a
-  /// direct-mapped table keyed by the ten bytes answers most rows without parsing. Only valid dates
-  /// are kept, so every error is found and worded exactly as without the table.
-  std::optional<date> cached_date(std::string_view s) {
-    if (s.size() != 10) return try_parse_date(s);
-    std::uint64_t lo = 0;
-    std::uint16_t hi = 0;
-    std::memcpy(&lo, s.data(), 8);
-    std::memcpy(&hi, s.data() + 8, 2);
-    const auto slot = static_cast<std::size_t>(((lo ^ (std::uint64_t{hi} << 48)) * 0x9E3779B97F4A7C15ULL) >> 52);
-    date_slot& e = dates_[slot];
-    if (e.used && e.lo == lo && e.hi == hi) return date::from_day_number(e.day);
-    const auto d = try_parse_date(s);
-    if (d) e = {lo, d->day_number(), hi, true};
-    return d;
   }
 
   std::size_t column_of_dimension(std::size_t dim) const {
@@ -633,15 +596,6 @@ class part_parser {
   std::vector<std::string> text_;  // per column: unescaped text of the current row
   std::vector<std::string_view> members_;
   std::vector<std::uint32_t> ids_;
-  last_key last_indicator_;
-  std::vector<last_key> last_member_;
-  struct date_slot {
-    std::uint64_t lo = 0;
-    std::int32_t day = 0;
-    std::uint16_t hi = 0;
-    bool used = false;
-  };
-  std::vector<date_slot> dates_ = std::vector<date_slot>(4096);
   std::vector<packed_slot> packed_;
   std::size_t packed_count_ = 0;
   bool cube_off_ = false;
