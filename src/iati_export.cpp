@@ -15,44 +15,16 @@
 #include "regiokpi/iati.hpp"
 #include "regiokpi/money.hpp"
 #include "regiokpi/programme.hpp"
+#include "regiokpi/svg.hpp"
 #include "regiokpi/version.hpp"
 
 REGIOKPI_BEGIN_NAMESPACE
 
 namespace {
 
-/// Text for XML character data and attribute values. XML 1.0 cannot carry control characters other
-/// than tab, line feed and carriage return, so those are an error naming the field.
-std::string esc(std::string_view s, std::string_view what) {
-  std::string out;
-  out.reserve(s.size());
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 && c != '\t' && c != '\n' && c != '\r')
-      throw error(errc::invalid_argument,
-                  std::string(what) + ": control character " + std::to_string(u) + " cannot be written in XML");
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\r':
-        out += "&#13;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+/// Text for XML character data and attribute values: svg.hpp's escape_xml (control characters XML 1.0
+/// cannot carry become U+FFFD). `what` names the field for the reader of this code only.
+std::string esc(std::string_view s, std::string_view /*what*/) { return escape_xml(s); }
 
 /// The shortest decimal text that reads back to the same double.
 std::string num(double v) {
