@@ -24,7 +24,7 @@ namespace {
 
 /// Text for XML character data and attribute values: svg.hpp's escape_xml (control characters XML 1.0
 /// cannot carry become U+FFFD). `what` names the field for the reader of this code only.
-std::string esc(std::string_view s, std::string_view /*what*/) { return escape_xml(s); }
+std::string esc(std::string_view s, std::string_view /*what*/) { return svg::escape_xml(s); }
 
 /// The shortest decimal text that reads back to the same double.
 std::string num(double v) {
