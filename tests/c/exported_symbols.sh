@@ -8,10 +8,13 @@ syms=$(nm -D --defined-only "$lib" | awk '{print $3}')
 bad=$(printf '%s\n' "$syms" | c++filt | grep -vE '^rk_|regiokpi::' | grep -vE '^_(init|fini|edata|end|_bss_start)$' || true)
 for f in rk_version rk_last_error rk_apportion rk_programme_load_file rk_store_ingest_csv rk_aggregate rk_evaluate \
          rk_result_export_arrow rk_store_export_arrow rk_report_render; do
-  printf '%s\n' "$syms" | grep -qx "$f" || { echo "missing export: $f"; exit 1; }
+  grep -qx "$f" <<<"$syms" || { echo "missing export: $f"; exit 1; }
 done
 # The C++ symbols carry the ABI namespace (regiokpi::v0, docs/c-api.md "The C++ ABI").
-printf '%s\n' "$syms" | c++filt | grep -qx 'regiokpi::v0::version()' || { echo "missing export: regiokpi::v0::version()"; exit 1; }
+# (grep -q on a here-string, not at the end of a pipe: it stops reading at the first match, and with
+# pipefail the writer's SIGPIPE would fail the check once the symbol list outgrows the pipe buffer.)
+demangled=$(printf '%s\n' "$syms" | c++filt)
+grep -qx 'regiokpi::v0::version()' <<<"$demangled" || { echo "missing export: regiokpi::v0::version()"; exit 1; }
 outside=$(printf '%s\n' "$syms" | c++filt | grep -E '^((typeinfo|typeinfo name|vtable) for )?regiokpi::' |
   grep -vE '^((typeinfo|typeinfo name|vtable) for )?regiokpi::v0::' || true)
 if [ -n "$outside" ]; then
