@@ -115,7 +115,8 @@ std::string export_iati(const programme& prog, const measurement_store& store, c
         if (!res.description.empty())
           results += narrative_element("description", res.description, "result " + res.id + " description", 3);
         for (const auto& ind : res.indicators) {
-          const indicator_report* ir = by_id.count(ind.id) ? by_id.at(ind.id) : nullptr;
+          const auto found = by_id.find(ind.id);
+          const indicator_report* ir = found != by_id.end() ? found->second : nullptr;
           const bool qualitative = ind.kind == measure_kind::text;
           const bool summable = (ind.kind == measure_kind::count || ind.kind == measure_kind::amount) &&
                                 ind.space_rule == space_rule::sum && !ind.formula;

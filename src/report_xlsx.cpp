@@ -2,7 +2,6 @@
 // libxlsxwriter 1.1 writes to a file name only, so the workbook goes to a private temporary file that
 // is read back and removed; the caller writes the bytes where they belong (atomically, like every
 // other output).
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
@@ -18,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "file_io.hpp"
 #include "regiokpi/error.hpp"
 #include "regiokpi/export.hpp"
 #include "regiokpi/quality.hpp"
@@ -224,16 +224,17 @@ void series_sheet(book& b, const programme_report& r) {
   b.table(s, {"indicator", "period", "value"}, row - 1);
 }
 
+/// An exact amount as the number a cell holds: minor units / 10^scale, exact to the cent below 2^53 cents
+/// (90 trillion euros); the library itself never leaves integer minor units.
+double cell_number(const amount& a) { return static_cast<double>(a.minor_units()) / std::pow(10.0, a.scale()); }
+
 void funding_sheet(book& b, const programme_report& r) {
   lxw_worksheet* s = b.sheet("Funding");
   lxw_row_t row = 1;
   for (const auto& f : r.funding) {
     b.text(s, row, 0, f.id);
     b.text(s, row, 1, f.party);
-    // Exact in the library (integer minor units); the cell holds minor / 10^scale, which a double carries
-    // exactly to the cent below 2^53 cents (90 trillion euros).
-    b.number(s, row, 2, static_cast<double>(f.amount.minor_units()) / std::pow(10.0, f.amount.scale()),
-             b.money_format());
+    b.number(s, row, 2, cell_number(f.amount), b.money_format());
     b.text(s, row, 3, f.amount.currency().code());
     b.text(s, row, 4, f.note);
     ++row;
@@ -243,8 +244,7 @@ void funding_sheet(book& b, const programme_report& r) {
   if (r.funding_total) {
     ++row;
     b.text(s, row, 1, "total paid by the parties");
-    b.number(s, row, 2, static_cast<double>(r.funding_total->minor_units()) / std::pow(10.0, r.funding_total->scale()),
-             b.money_format());
+    b.number(s, row, 2, cell_number(*r.funding_total), b.money_format());
     b.text(s, row, 3, r.funding_total->currency().code());
   }
   worksheet_set_column(s, 0, 1, 28, nullptr);
@@ -294,23 +294,7 @@ std::string report_to_xlsx(const programme_report& r) {
     if (r.data_quality) quality_sheet(b, *r.data_quality);
     b.close();
   }
-  const int in = ::open(templ.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) throw error(errc::io_error, "xlsx report: cannot read back " + templ + ": " + std::strerror(errno));
-  std::string bytes;
-  char buf[65536];
-  for (;;) {
-    const ssize_t n = ::read(in, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int e = errno;
-      ::close(in);
-      throw error(errc::io_error, "xlsx report: cannot read back " + templ + ": " + std::strerror(e));
-    }
-    if (n == 0) break;
-    bytes.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(in);
-  return bytes;
+  return detail::read_text_file(templ);  // bytes: nothing in it is text-specific
 }
 
 REGIOKPI_END_NAMESPACE
