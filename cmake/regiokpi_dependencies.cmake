@@ -15,3 +15,8 @@ pkg_check_modules(xlsxwriter REQUIRED IMPORTED_TARGET GLOBAL xlsxwriter)
 pkg_check_modules(libxml2 REQUIRED IMPORTED_TARGET GLOBAL libxml-2.0)
 # The library's private link dependencies, for every target built from its sources.
 set(REGIOKPI_PRIVATE_LIBS PkgConfig::xlsxwriter PkgConfig::libxml2)
+# The store writes Arrow IPC files with the format's own FlatBuffers schema (src/arrow_format/*.fbs,
+# vendored from apache/arrow), compiled at build time by Debian's flatc (flatbuffers-compiler) against
+# its header-only runtime (libflatbuffers-dev): no library to link.
+find_program(REGIOKPI_FLATC flatc REQUIRED)
+find_path(REGIOKPI_FLATBUFFERS_INCLUDE flatbuffers/flatbuffers.h REQUIRED)

@@ -9,7 +9,7 @@ what=${1:-build}
 
 pkgs=(g++ cmake ninja-build make pkg-config git ca-certificates
       libboost-dev libboost-date-time-dev libeigen3-dev nlohmann-json3-dev libfmt-dev libcli11-dev
-      libxlsxwriter-dev libxml2-dev)
+      libxlsxwriter-dev libxml2-dev flatbuffers-compiler libflatbuffers-dev)
 case "$what" in
   build) ;;
   test) pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-jsonschema python3-openpyxl libxml2-utils chromium) ;;

@@ -63,9 +63,10 @@ struct store_access {
   /// input grounds: the batches were validated when staged.
   static void commit(measurement_store& st, std::span<staged_batch> parts);
 
- private:
   /// The store's series id of a key (indicator id then one member per dimension), numbering new ones.
   static std::uint32_t add_series(measurement_store& st, const std::uint32_t* key);
+
+ private:
   static void add_dimension(measurement_store& st, const std::string& name);
 };
 

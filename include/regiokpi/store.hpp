@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -94,6 +95,8 @@ inline constexpr std::int32_t no_day = std::numeric_limits<std::int32_t>::min();
 /// The store's write path (ingest's staged batches and their commit) lives in the library
 /// (not installed); users append through measurement_store::append or ingest.hpp.
 struct store_access;
+/// The store directory's reader and writer (store_dir.hpp), which map columns from files.
+struct store_files;
 
 }  // namespace detail
 
@@ -226,6 +229,7 @@ class measurement_store {
 
  private:
   friend struct detail::store_access;
+  friend struct detail::store_files;
 
   std::vector<std::string> dimensions_;
   detail::string_pool indicators_, members_, texts_;
@@ -243,6 +247,8 @@ class measurement_store {
   // Text values, sparse (text rows are few): rows ascending, and their ids in texts_.
   std::vector<std::size_t> text_rows_;
   std::vector<std::uint32_t> text_ids_;
+  // What borrowed columns point into (store_open's mapped files); empty for a store built in memory.
+  std::shared_ptr<const void> backing_;
 };
 
 REGIOKPI_END_NAMESPACE

@@ -72,11 +72,7 @@ int run(const options& o) {
                         quote(o.programme) + "'s dimensions");
   }
 
-  measurement_store store;
-  ingest_options io;
-  io.source_name = o.input;
-  io.programme = prog ? &*prog : nullptr;
-  ingest_csv_file(store, o.input, io);
+  const measurement_store store = load_measurements(o.input, prog ? &*prog : nullptr);
   // A --by column that is not in the file is a usage error (checked by aggregate: invalid_argument).
   const aggregate_result r = aggregate(store, q, prog ? &*prog : nullptr);
   write_output(o.output, sdmx ? to_sdmx_csv(r, dataflow) : to_csv(r));
@@ -88,7 +84,7 @@ const bool registered = register_command({
     "Aggregate measurements (CSV) by period, time rule and space rule",
     [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<options>();
-      app.add_option("measurements", o->input, "Measurements (CSV: indicator,date,value and dimension columns)")
+      app.add_option("measurements", o->input, "Measurements: a CSV file (indicator,date,value and dimension columns) or a store directory")
           ->required();
       app.add_option("--period", o->period, "Period type: day, week, month, quarter, half_year, year, financial_year")
           ->required();

@@ -45,11 +45,7 @@ int run(const options& o) {
     fail_on = importance::low;
 
   const programme prog = read_programme_file(o.programme_path);
-  measurement_store store;
-  ingest_options io;
-  io.source_name = o.measurements_path;
-  io.programme = &prog;
-  ingest_csv_file(store, o.measurements_path, io);
+  const measurement_store store = load_measurements(o.measurements_path, &prog);
   const quality_report q = check_quality(prog, store, qs);
   const std::string out = o.format == "json"  ? quality_to_json(q)
                           : o.format == "csv" ? quality_to_csv(q)
@@ -63,7 +59,7 @@ const bool registered = register_command(
      [](CLI::App& app) -> std::function<int()> {
        auto o = std::make_shared<options>();
        app.add_option("programme", o->programme_path, "Programme definition (JSON)")->required();
-       app.add_option("measurements", o->measurements_path, "Measurements (CSV)")->required();
+       app.add_option("measurements", o->measurements_path, "Measurements: a CSV file or a store directory")->required();
        app.add_option("--as-of", o->as_of, "Check on this date (YYYY-MM-DD; default today)");
        app.add_option("--as-recorded-on", o->as_recorded_on,
                       "Use only what was recorded on or before this date (YYYY-MM-DD)");

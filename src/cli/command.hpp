@@ -3,12 +3,15 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <optional>
 #include <regiokpi/aggregate.hpp>
 #include <regiokpi/calendar.hpp>
 #include <regiokpi/export.hpp>
+#include <regiokpi/programme.hpp>
+#include <regiokpi/store.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,6 +72,12 @@ regiokpi::query query_rules(const std::string& period, const std::string& time, 
 
 /// Reads a whole regular file; throws regiokpi::error(io_error) naming the file and the reason.
 std::string read_file(const std::string& path);
+
+/// The measurements every reading subcommand takes: a store directory (store_open, docs/store.md)
+/// or a CSV file (ingest_csv_file), checked against the programme when one is given. `progress`
+/// reports a CSV's bytes read.
+regiokpi::measurement_store load_measurements(const std::string& path, const regiokpi::programme* prog,
+                                              std::function<void(std::uint64_t, std::uint64_t)> progress = {});
 
 }  // namespace cli
 REGIOKPI_END_NAMESPACE

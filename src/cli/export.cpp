@@ -42,11 +42,7 @@ int run(const options& o) {
   e.reporting_org_name = o.reporting_org_name;
   e.reporting_org_type = o.reporting_org_type;
   const programme prog = read_programme_file(o.programme_path);
-  measurement_store store;
-  ingest_options io;
-  io.source_name = o.measurements_path;
-  io.programme = &prog;
-  ingest_csv_file(store, o.measurements_path, io);
+  const measurement_store store = load_measurements(o.measurements_path, &prog);
   write_output(o.output, export_iati(prog, store, e));
   return exit_ok;
 }
@@ -59,7 +55,7 @@ const bool registered = register_command(
            app.add_subcommand("iati", "IATI 2.03 activity XML: results, indicators, periods (docs/iati.md)");
        auto o = std::make_shared<options>();
        iati->add_option("programme", o->programme_path, "Programme definition (JSON)")->required();
-       iati->add_option("measurements", o->measurements_path, "Measurements (CSV)")->required();
+       iati->add_option("measurements", o->measurements_path, "Measurements: a CSV file or a store directory")->required();
        iati->add_option("--as-of", o->as_of, "Actuals of the periods that end on or before this date")->required();
        iati->add_option("--reporting-org", o->reporting_org,
                         "The publisher's IATI organisation identifier (the activity is REF-<programme id>)")

@@ -109,11 +109,7 @@ int run(const options& o) {
   std::optional<programme> prog;
   if (!o.programme.empty()) prog = read_programme(read_file(o.programme), o.programme);
 
-  measurement_store store;
-  ingest_options io;
-  io.source_name = o.input;
-  io.programme = prog ? &*prog : nullptr;
-  ingest_csv_file(store, o.input, io);
+  const measurement_store store = load_measurements(o.input, prog ? &*prog : nullptr);
 
   std::string out = "indicator";
   for (const auto& g : q.group_by) csv_append_field(out += ',', g);
@@ -154,7 +150,7 @@ const bool registered = register_command({
     "Forecast each aggregated series H periods ahead (CSV with prediction intervals)",
     [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<options>();
-      app.add_option("measurements", o->input, "Measurements (CSV: indicator,date,value and dimension columns)")
+      app.add_option("measurements", o->input, "Measurements: a CSV file (indicator,date,value and dimension columns) or a store directory")
           ->required();
       app.add_option("--period", o->period, "Period type: day, week, month, quarter, half_year, year, financial_year")
           ->required();

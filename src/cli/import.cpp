@@ -1,9 +1,13 @@
-// regiokpi import iati ACTIVITIES.xml --output-dir DIR [--activity ID]   (docs/iati.md)
+// regiokpi import MEASUREMENTS.csv --store DIR [--programme PROGRAMME.json] [--wait]   (docs/store.md)
+// regiokpi import iati ACTIVITIES.xml --output-dir DIR [--activity ID]                 (docs/iati.md)
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <regiokpi/iati.hpp>
+#include <regiokpi/ingest.hpp>
+#include <regiokpi/programme_io.hpp>
+#include <regiokpi/store_dir.hpp>
 #include <string>
 #include <system_error>
 
@@ -50,17 +54,48 @@ int run_iati(const iati_options& o) {
   return exit_ok;
 }
 
+struct store_options {
+  std::string input;
+  std::string store;
+  std::string programme;
+  bool wait = false;
+};
+
+int run_store(const store_options& o) {
+  if (o.input.empty() || o.store.empty())
+    throw usage_error("import needs a measurements CSV and --store DIR (or the subcommand iati)");
+  std::optional<programme> prog;
+  if (!o.programme.empty()) prog = read_programme_file(o.programme);
+  ingest_options io;
+  io.source_name = o.input;
+  io.programme = prog ? &*prog : nullptr;
+  store_write_options w;
+  w.wait = o.wait;
+  const ingest_summary s = store_import_csv(o.store, o.input, io, w);
+  const store_summary m = store_describe(o.store);
+  std::cerr << "regiokpi: " << o.store << ": batch " << m.batches.size() << " added (" << s.rows << " rows from "
+            << o.input << "); the store holds " << m.rows << " rows in " << m.batches.size() << " batches\n";
+  return exit_ok;
+}
+
 const bool registered = register_command(
-    {"import", "Read measurements or a programme from another format (import iati: IATI 2.03 results)",
+    {"import",
+     "Append a measurements CSV to a store directory (--store), or read another format (import iati: IATI 2.03 "
+     "results)",
      [](CLI::App& app) -> std::function<int()> {
-       app.require_subcommand(1);
+       app.require_subcommand(0, 1);
+       auto so = std::make_shared<store_options>();
+       app.add_option("measurements", so->input, "Measurements CSV to append to the store as one batch");
+       app.add_option("--store", so->store, "Store directory (created when missing; docs/store.md)");
+       app.add_option("--programme", so->programme, "Check every row against this programme, as ingest does");
+       app.add_flag("--wait", so->wait, "Wait while another process writes the store, instead of failing");
        CLI::App* iati =
            app.add_subcommand("iati", "IATI 2.03 activity XML to programme.json and measurements.csv (docs/iati.md)");
        auto o = std::make_shared<iati_options>();
        iati->add_option("activities", o->input, "IATI activities XML file")->required();
        iati->add_option("--output-dir", o->output_dir, "Directory for programme.json and measurements.csv")->required();
        iati->add_option("--activity", o->activity, "The iati-identifier to read when the file holds several");
-       return [o] { return run_iati(*o); };
+       return [o, so, iati] { return iati->parsed() ? run_iati(*o) : run_store(*so); };
      }});
 
 }  // namespace

@@ -1,5 +1,7 @@
 // Option values shared by the subcommands (declared in command.hpp).
 #include <cstdint>
+#include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -9,6 +11,8 @@
 #include "regiokpi/calendar.hpp"
 #include "regiokpi/error.hpp"
 #include "regiokpi/export.hpp"
+#include "regiokpi/ingest.hpp"
+#include "regiokpi/store_dir.hpp"
 
 REGIOKPI_BEGIN_NAMESPACE
 namespace cli {
@@ -65,6 +69,19 @@ query query_rules(const std::string& period, const std::string& time, const std:
     throw usage_error(e.what());
   }
   return q;
+}
+
+measurement_store load_measurements(const std::string& path, const programme* prog,
+                                    std::function<void(std::uint64_t, std::uint64_t)> progress) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return store_open(path, prog);
+  measurement_store store;
+  ingest_options io;
+  io.source_name = path;
+  io.programme = prog;
+  io.progress = std::move(progress);
+  ingest_csv_file(store, path, io);
+  return store;
 }
 
 }  // namespace cli

@@ -52,7 +52,19 @@ class column {
     std::swap(size_, other.size_);
     std::swap(capacity_, other.capacity_);
     std::swap(mapped_, other.mapped_);
+    std::swap(borrowed_, other.borrowed_);
   }
+
+  /// Makes the column a read-only view of n values owned elsewhere (a mapped store file, which must
+  /// outlive it); the first write that grows it copies them into a block of its own.
+  void borrow(const T* values, std::size_t n) noexcept {
+    release();
+    data_ = const_cast<T*>(values);
+    size_ = capacity_ = n;
+    mapped_ = false;
+    borrowed_ = true;
+  }
+  [[nodiscard]] bool borrowed() const noexcept { return borrowed_; }
 
   [[nodiscard]] T* data() noexcept { return data_; }
   [[nodiscard]] const T* data() const noexcept { return data_; }
@@ -108,19 +120,32 @@ class column {
 
   void grow(std::size_t want) {
     std::size_t bytes = std::max<std::size_t>({want, capacity_ + capacity_ / 2, 16}) * sizeof(T);
+    if (borrowed_) {
+      bool mapped = false;
+      T* fresh = static_cast<T*>(column_grow(nullptr, 0, 0, bytes, mapped));
+      if (size_ != 0) std::memcpy(static_cast<void*>(fresh), data_, size_ * sizeof(T));
+      data_ = fresh;
+      capacity_ = bytes / sizeof(T);
+      mapped_ = mapped;
+      borrowed_ = false;
+      return;
+    }
     data_ = static_cast<T*>(column_grow(data_, size_ * sizeof(T), capacity_ * sizeof(T), bytes, mapped_));
     capacity_ = bytes / sizeof(T);
   }
 
   void release() noexcept {
-    column_free(data_, capacity_ * sizeof(T), mapped_);
+    if (!borrowed_) column_free(data_, capacity_ * sizeof(T), mapped_);
     data_ = nullptr;
+    size_ = capacity_ = 0;
+    borrowed_ = false;
   }
 
   T* data_ = nullptr;
   std::size_t size_ = 0;
   std::size_t capacity_ = 0;
   bool mapped_ = false;
+  bool borrowed_ = false;
 };
 
 }  // namespace detail
