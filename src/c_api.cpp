@@ -24,6 +24,7 @@
 #include "regiokpi/report.hpp"
 #include "regiokpi/sdmx.hpp"
 #include "regiokpi/store.hpp"
+#include "regiokpi/store_dir.hpp"
 #include "regiokpi/version.hpp"
 
 struct rk_programme {
@@ -463,6 +464,27 @@ int rk_store_ingest_csv(rk_store* store, const char* text, size_t length, const 
     require(store != nullptr && (text != nullptr || length == 0), "rk_store_ingest_csv: NULL argument");
     regiokpi::ingest_csv(store->value, std::string_view(text ? text : "", length),
                          to_ingest_options(options, "<memory>"));
+  });
+}
+
+int rk_store_open(rk_store** out, const char* dir, const rk_programme* programme) {
+  if (out) *out = nullptr;
+  return guarded([&] {
+    require(out != nullptr && dir != nullptr, "rk_store_open: NULL argument");
+    auto st = std::make_unique<rk_store>();
+    st->value = regiokpi::store_open(dir, programme ? &programme->value : nullptr);
+    *out = st.release();
+  });
+}
+
+int rk_store_import(const char* dir, const char* csv_path, const rk_ingest_options* options, int wait, size_t* rows) {
+  if (rows) *rows = 0;
+  return guarded([&] {
+    require(dir != nullptr && csv_path != nullptr, "rk_store_import: NULL argument");
+    regiokpi::store_write_options w;
+    w.wait = wait != 0;
+    const regiokpi::ingest_summary s = regiokpi::store_import_csv(dir, csv_path, to_ingest_options(options, csv_path), w);
+    if (rows) *rows = s.rows;
   });
 }
 

@@ -425,6 +425,21 @@ RK_API int rk_check(char** json, size_t* length, const rk_programme* programme, 
 RK_API int rk_check_export_arrow(const rk_programme* programme, const rk_store* store, const rk_check_options* options,
                                  struct ArrowArrayStream* out);
 
+/* ---- store directories (docs/store.md) ------------------------------------------------------- */
+
+/* Opens a store directory read-only into a new store (*out; free it with rk_store_destroy): its Arrow
+ * files are mapped, not parsed. With a programme (may be NULL) every row is checked against it as
+ * rk_store_ingest_csv_file checks a CSV. RK_E_NOT_FOUND when the directory holds no store,
+ * RK_E_PARSE naming a damaged file. */
+RK_API int rk_store_open(rk_store** out, const char* dir, const rk_programme* programme);
+
+/* Appends a CSV file to a store directory as one batch (creating the directory), all or nothing:
+ * checked as rk_store_ingest_csv_file checks it (options may be NULL), written, synced, and published by
+ * an atomic rename. wait != 0 waits while another process writes the store; wait == 0 fails with RK_E_IO
+ * naming the writer. *rows (may be NULL) receives the rows added. */
+RK_API int rk_store_import(const char* dir, const char* csv_path, const rk_ingest_options* options, int wait,
+                           size_t* rows);
+
 #ifdef __cplusplus
 }
 #endif

@@ -25,5 +25,6 @@
 #include "regiokpi/rules.hpp"
 #include "regiokpi/sdmx.hpp"
 #include "regiokpi/store.hpp"
+#include "regiokpi/store_dir.hpp"
 #include "regiokpi/svg.hpp"
 #include "regiokpi/version.hpp"
