@@ -10,7 +10,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 rows=("$@")
 ((${#rows[@]})) || rows=(1000000 10000000)
-engines=${ENGINES:-regiokpi,duckdb,polars,pandas}
+engines=${ENGINES:-regiokpi,regiokpi-cli,duckdb,polars,pandas}
 build=${BUILD_DIR:-$root/build/peers-release}
 
 # What is missing gets installed: Debian packages (pandas, Node.js, GNU time) ...
@@ -25,10 +25,10 @@ if [ ! -f "$here/node_modules/@duckdb/node-api/package.json" ] ||
 fi
 
 job=()
-if [[ ",$engines," == *,regiokpi,* ]]; then
+if [[ ",$engines," == *,regiokpi,* || ",$engines," == *,regiokpi-cli,* ]]; then
   cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$build" --target regiokpi_job -j2
-  job=(--regiokpi-job "$build/regiokpi_job")
+  cmake --build "$build" --target regiokpi_job regiokpi_cli -j2
+  job=(--regiokpi-job "$build/regiokpi_job" --regiokpi-cli "$build/regiokpi/regiokpi")
 fi
 
 exec /usr/bin/python3 "$here/run.py" --rows "${rows[@]}" --repeat "${REPEAT:-3}" --engines "$engines" "${job[@]}" \
