@@ -722,8 +722,7 @@ aggregate_result aggregate_series(const measurement_store& st, const query& q, c
         off = offset_of(d);
       partition& part = nparts == 1 ? parts[0] : parts[cell_index::shard(owner, off, nparts)];
       const std::size_t c = part.idx->at(owner, off);
-      if (!part.idx->dense() && c >= part.cells.size())
-        part.cells.resize(std::max(c + 1, part.cells.size() * 2), init);
+      if (!part.idx->dense() && c >= part.cells.size()) part.cells.resize(std::max(c + 1, part.cells.size() * 2), init);
       accumulate<O>(part.cells[c], vals[i], d);
     }
   };
@@ -786,9 +785,7 @@ aggregate_result aggregate_series(const measurement_store& st, const query& q, c
         if (o == op::min) return pass_compact.template operator()<op::min>(mine, key_of_series, r0, r1);
         return pass_compact.template operator()<op::max>(mine, key_of_series, r0, r1);
       }
-      with_op(o, [&]<op O>() {
-        pass_range.template operator()<O>(&mine, dense ? 1u : nt, key_of_series, r0, r1);
-      });
+      with_op(o, [&]<op O>() { pass_range.template operator()<O>(&mine, dense ? 1u : nt, key_of_series, r0, r1); });
     });
     std::vector<partition> merged;
     if (nt == 1) {
@@ -933,8 +930,24 @@ aggregate_result aggregate_series(const measurement_store& st, const query& q, c
           break;
       }
     };
+    // A dense fold into dense groups can be split by periods: no two threads touch a group's cell,
+    // and each still adds its series in series order. (The weights' cache is not shared.)
+    const bool fold_by_periods = t != op::carry && threads > 1 && nper > 1 && per_series.size() == 1 &&
+                                 per_series[0].idx->dense() && group_idx.dense() && sr != space_rule::weighted_avg &&
+                                 ns * nper >= (std::size_t{1} << 16);
     if (t == op::carry) {
       carry_forward(per_series, st, lo, tp, fold);
+    } else if (fold_by_periods) {
+      const unsigned nt = static_cast<unsigned>(std::min<std::size_t>(threads, nper));
+      const cell* cs = per_series[0].cells.data();
+      on_threads(nt, [&](unsigned j) {
+        const auto p0 = static_cast<std::uint32_t>(nper * j / nt), p1 = static_cast<std::uint32_t>(nper * (j + 1) / nt);
+        for (std::uint32_t s = 0; s < ns; ++s)
+          for (std::uint32_t off = p0; off < p1; ++off) {
+            const cell& sc = cs[std::size_t{s} * nper + off];
+            if (sc.n != 0) fold(s, off, result_of(t, sc));
+          }
+      });
     } else {
       for (const partition& part : per_series)
         for (std::size_t c = 0; c < part.idx->size(); ++c) {
@@ -1003,17 +1016,50 @@ aggregate_result aggregate_series(const measurement_store& st, const query& q, c
     double value;
   };
   std::vector<entry> entries;  // hashed cells only: gathered, then sorted
-  auto gather = [&](const cell_index& idx, std::size_t have, auto&& present, auto&& value_of) {
+  auto gather = [&](const cell_index& idx, auto&& present, auto&& value_of) {
     if (idx.dense()) {
       // Dense cells sit in (group, period) order already: walk the groups by rank, straight out.
-      std::size_t count = 0;
-      for (std::size_t c = 0; c < have; ++c) count += present(c);
-      out.reserve(count);
-      for (std::uint32_t r = 0; r < ngroups; ++r)
-        for (std::uint32_t off = 0; off < nper; ++off) {
-          const std::size_t c = std::size_t{order[r]} * nper + off;
-          if (present(c)) emit(r, off, value_of(c));
+      // Many cells: the groups' rows counted, then written by several threads, each its groups.
+      const unsigned nt = ngroups > 1 && std::size_t{ngroups} * nper >= (std::size_t{1} << 16)
+                              ? static_cast<unsigned>(std::min<std::size_t>(threads, ngroups))
+                              : 1u;
+      std::vector<std::size_t> first_row(std::size_t{ngroups} + 1, 0);  // by rank
+      on_threads(nt, [&](unsigned j) {
+        for (std::size_t r = ngroups * std::size_t{j} / nt; r < ngroups * (std::size_t{j} + 1) / nt; ++r) {
+          std::size_t count = 0;
+          for (std::uint32_t off = 0; off < nper; ++off)
+            if (present(std::size_t{order[r]} * nper + off)) ++count;
+          first_row[r + 1] = count;
         }
+      });
+      std::partial_sum(first_row.begin(), first_row.end(), first_row.begin());
+      const std::size_t total = first_row[ngroups];
+      const auto slots = out.append_rows(total);
+      on_threads(nt, [&](unsigned j) {
+        // Thread j: the groups whose rows start in the j-th share of the rows.
+        auto from = [&](unsigned k) {
+          if (k == nt) return std::size_t{ngroups};
+          return static_cast<std::size_t>(std::lower_bound(first_row.begin(), first_row.end() - 1, total * k / nt) -
+                                          first_row.begin());
+        };
+        for (std::size_t r = from(j); r < from(j + 1); ++r) {
+          compensated sum;
+          std::size_t row = first_row[r];
+          for (std::uint32_t off = 0; off < nper; ++off) {
+            const std::size_t c = std::size_t{order[r]} * nper + off;
+            if (!present(c)) continue;
+            double v = value_of(c);
+            if (q.cumulative) {
+              sum.add(v);
+              v = sum.value();
+            }
+            slots.group[row] = static_cast<std::uint32_t>(r);
+            slots.period_index[row] = pmin + static_cast<std::int32_t>(off);
+            slots.value[row] = v;
+            ++row;
+          }
+        }
+      });
       return;
     }
     for (std::size_t c = 0; c < idx.size(); ++c) {
@@ -1026,17 +1072,17 @@ aggregate_result aggregate_series(const measurement_store& st, const query& q, c
     for (const partition& part : direct_parts) {
       if (!part.present.empty()) {
         gather(
-            *part.idx, part.present.size(), [&](std::size_t c) { return part.present[c] != 0; },
+            *part.idx, [&](std::size_t c) { return part.present[c] != 0; },
             [&](std::size_t c) { return part.values[c]; });
         continue;
       }
       gather(
-          *part.idx, part.cells.size(), [&](std::size_t c) { return c < part.cells.size() && part.cells[c].n != 0; },
+          *part.idx, [&](std::size_t c) { return c < part.cells.size() && part.cells[c].n != 0; },
           [&](std::size_t c) { return result_of(t, part.cells[c]); });
     }
   } else {
     gather(
-        group_idx, groups.size(), [&](std::size_t c) { return c < groups.size() && groups[c].n != 0; },
+        group_idx, [&](std::size_t c) { return c < groups.size() && groups[c].n != 0; },
         [&](std::size_t c) { return group_value(groups[c]); });
   }
   if (!entries.empty()) {

@@ -810,18 +810,62 @@ TEST(AggregateThreads, HashedCellsMergeInRowOrder) {
   };
   for (unsigned threads : {1u, 2u, 3u}) {
     EXPECT_THAT(on_day(time_rule::sum, space_rule::avg, threads), ElementsAre("m0|2000-06-01|18", "m1|2000-06-01|3"));
-    EXPECT_THAT(on_day(time_rule::count, space_rule::avg, threads),
-                ElementsAre("m0|2000-06-01|3", "m1|2000-06-01|1"));
+    EXPECT_THAT(on_day(time_rule::count, space_rule::avg, threads), ElementsAre("m0|2000-06-01|3", "m1|2000-06-01|1"));
     EXPECT_THAT(on_day(time_rule::avg, space_rule::sum, threads), ElementsAre("m0|2000-06-01|6", "m1|2000-06-01|3"));
     EXPECT_THAT(on_day(time_rule::min, space_rule::sum, threads), ElementsAre("m0|2000-06-01|5", "m1|2000-06-01|3"));
     EXPECT_THAT(on_day(time_rule::max, space_rule::sum, threads), ElementsAre("m0|2000-06-01|7", "m1|2000-06-01|3"));
-    EXPECT_THAT(on_day(time_rule::first, space_rule::sum, threads),
-                ElementsAre("m0|2000-06-01|5", "m1|2000-06-01|3"));
+    EXPECT_THAT(on_day(time_rule::first, space_rule::sum, threads), ElementsAre("m0|2000-06-01|5", "m1|2000-06-01|3"));
     EXPECT_THAT(on_day(time_rule::last_in_period, space_rule::sum, threads),
                 ElementsAre("m0|2000-06-01|7", "m1|2000-06-01|3"));
     // Carried: m0's 7 and m1's 3 (its first date, though its second row) into the next day.
     EXPECT_THAT(on_day(time_rule::last, space_rule::sum, threads),
                 ElementsAre("m0|2000-06-01|7", "m0|2000-06-02|7", "m1|2000-06-01|3", "m1|2000-06-02|3"));
+  }
+}
+
+TEST(AggregateThreads, ManyCellsAreFoldedAndWrittenOutOnSeveralThreads) {
+  // 40 indicators x 2,000 days, each day a 1 from member a and a 2 from member b, in shuffled order:
+  // 160,000 rows into 80,000 (indicator, day) cells, enough that folding the series into groups and
+  // writing the rows out are split between threads too.
+  std::vector<std::string> lines;
+  const std::int32_t first = d("2000-01-01").day_number();
+  for (int i = 0; i < 40; ++i)
+    for (int k = 0; k < 2000; ++k) {
+      const std::string day = format_date(date::from_day_number(first + k));
+      lines.push_back("i" + std::to_string(i) + "," + day + ",a,1\n");
+      lines.push_back("i" + std::to_string(i) + "," + day + ",b,2\n");
+    }
+  std::shuffle(lines.begin(), lines.end(), std::mt19937(11));
+  std::string csv = "indicator,date,m,value\n";
+  for (const auto& l : lines) csv += l;
+  const auto s = load(csv);
+  for (unsigned threads : {1u, 2u}) {
+    for (time_rule t : {time_rule::sum, time_rule::last_in_period}) {
+      query q;
+      q.period = period_type::day;
+      q.time = t;
+      q.cumulative = true;
+      q.threads = threads;
+      const auto r = aggregate(s, q);
+      ASSERT_EQ(r.size(), 80000u);
+      // Row i: indicator i / 2000 (in byte order i0, i1, i10, ...), day i % 2000; running total 3 (k + 1).
+      for (std::size_t i = 0; i < r.size(); ++i) {
+        ASSERT_EQ(r.period_index(i), first + static_cast<std::int32_t>(i % 2000)) << i;
+        ASSERT_EQ(r.value(i), 3.0 * static_cast<double>(i % 2000 + 1)) << i << " " << threads;
+      }
+      EXPECT_EQ(r.indicator(0), "i0");
+      EXPECT_EQ(r.indicator(2000), "i1");
+      EXPECT_EQ(r.indicator(4000), "i10");
+    }
+    query q;
+    q.period = period_type::day;
+    q.time = time_rule::max;
+    q.space = space_rule::min;  // per day the smaller member's value: 1
+    q.group_by = {"m"};
+    q.threads = threads;
+    const auto r = aggregate(s, q);
+    ASSERT_EQ(r.size(), 160000u);
+    for (std::size_t i = 0; i < r.size(); ++i) ASSERT_EQ(r.value(i), r.group_value(i, 0) == "a" ? 1.0 : 2.0) << i;
   }
 }
 
