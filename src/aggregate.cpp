@@ -269,71 +269,111 @@ void on_threads(unsigned count, F&& work) {
   if (failure) std::rethrow_exception(failure);
 }
 
-/// Cell buffers the calling thread keeps between queries (up to 256 MiB): writing a query's
-/// initial cells into pages used before costs a fraction of having the kernel zero fresh ones.
+/// Cell buffers the calling thread keeps between queries (up to 256 MiB, the most recently given
+/// first): writing a query's initial cells into pages used before costs a fraction of having the
+/// kernel zero fresh ones.
 class scratch {
  public:
   static scratch& mine() {
     thread_local scratch s;
     return s;
   }
-  /// A cleared column, with room for `want` elements when one kept has it.
+  /// A cleared column: the smallest kept one with room for `want` elements, else the largest.
   template <class T>
   detail::column<T> take(std::size_t want) {
     auto& kept = shelf<T>();
     detail::column<T> out;
     std::size_t pick = kept.size();
-    // The smallest that fits, else the largest.
     for (std::size_t i = 0; i < kept.size(); ++i) {
       if (pick == kept.size()) {
         pick = i;
         continue;
       }
-      const std::size_t have = kept[i].capacity(), best = kept[pick].capacity();
+      const std::size_t have = kept[i].c.capacity(), best = kept[pick].c.capacity();
       if (have >= want ? best < want || have < best : best < want && have > best) pick = i;
     }
     if (pick < kept.size()) {
-      out.swap(kept[pick]);
+      out.swap(kept[pick].c);
       kept.erase(kept.begin() + static_cast<std::ptrdiff_t>(pick));
       bytes_ -= out.capacity() * sizeof(T);
     }
     out.clear();
     return out;
   }
-  /// Keeps a column for later queries, or frees it when the budget is spent.
+  /// Keeps a column for later queries, making room by freeing the longest kept ones; frees it
+  /// instead when it alone is over the budget.
   template <class T>
   void give(detail::column<T>& c) noexcept {
     const std::size_t b = c.capacity() * sizeof(T);
+    if (b == 0 || b > budget) return;
     auto& kept = shelf<T>();
-    if (b == 0 || bytes_ + b > budget || kept.size() >= 8) return;
+    while (bytes_ + b > budget || kept.size() >= per_shelf)
+      if (!drop_oldest(kept.size() >= per_shelf ? &kept : nullptr)) return;
     try {
       kept.emplace_back();
     } catch (...) {
       return;
     }
-    kept.back().swap(c);
+    kept.back().c.swap(c);
+    kept.back().stamp = ++clock_;
     bytes_ += b;
   }
 
  private:
   static constexpr std::size_t budget = std::size_t{256} << 20;
+  static constexpr std::size_t per_shelf = 8;
   template <class T>
-  std::vector<detail::column<T>>& shelf() noexcept;
-  std::vector<detail::column<cell>> cells_;
-  std::vector<detail::column<double>> values_;
-  std::vector<detail::column<std::uint8_t>> flags_;
+  struct entry {
+    detail::column<T> c;
+    std::uint64_t stamp = 0;
+  };
+  template <class T>
+  std::vector<entry<T>>& shelf() noexcept;
+  /// Frees the oldest kept column (of `only` when given); false when there is none.
+  template <class T>
+  bool drop_oldest(std::vector<entry<T>>* only) noexcept {
+    std::uint64_t oldest = std::numeric_limits<std::uint64_t>::max();
+    int which = -1;
+    std::size_t at = 0;
+    auto scan = [&](auto& kept, int id) {
+      for (std::size_t i = 0; i < kept.size(); ++i)
+        if (kept[i].stamp < oldest) oldest = kept[i].stamp, which = id, at = i;
+    };
+    if (only != nullptr) {
+      scan(*only, 0);
+      if (which < 0) return false;
+      drop(*only, at);
+      return true;
+    }
+    scan(cells_, 0);
+    scan(values_, 1);
+    scan(flags_, 2);
+    if (which == 0) drop(cells_, at);
+    if (which == 1) drop(values_, at);
+    if (which == 2) drop(flags_, at);
+    return which >= 0;
+  }
+  template <class T>
+  void drop(std::vector<entry<T>>& kept, std::size_t at) noexcept {
+    bytes_ -= kept[at].c.capacity() * sizeof(T);
+    kept.erase(kept.begin() + static_cast<std::ptrdiff_t>(at));
+  }
+  std::vector<entry<cell>> cells_;
+  std::vector<entry<double>> values_;
+  std::vector<entry<std::uint8_t>> flags_;
   std::size_t bytes_ = 0;
+  std::uint64_t clock_ = 0;
 };
 template <>
-std::vector<detail::column<cell>>& scratch::shelf<cell>() noexcept {
+std::vector<scratch::entry<cell>>& scratch::shelf<cell>() noexcept {
   return cells_;
 }
 template <>
-std::vector<detail::column<double>>& scratch::shelf<double>() noexcept {
+std::vector<scratch::entry<double>>& scratch::shelf<double>() noexcept {
   return values_;
 }
 template <>
-std::vector<detail::column<std::uint8_t>>& scratch::shelf<std::uint8_t>() noexcept {
+std::vector<scratch::entry<std::uint8_t>>& scratch::shelf<std::uint8_t>() noexcept {
   return flags_;
 }
 
