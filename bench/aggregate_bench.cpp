@@ -1,8 +1,11 @@
-// The aggregation engine on 1 M generated rows (the shape of bench/peers/generate.py), one benchmark
-// per query shape: the side-by-side Q1/Q2/Q3 and the other rule paths. Rows per second.
+// The aggregation engine on 1 M generated rows (the shape of bench/peers/generate.py; set
+// REGIOKPI_BENCH_ROWS for another count), one benchmark per query shape and thread count (1, 2):
+// the side-by-side Q1/Q2/Q3 and the other rule paths. Rows per second.
 //   build/release/bench/aggregate_bench
+//   REGIOKPI_BENCH_ROWS=10000000 build/release/bench/aggregate_bench --benchmark_filter='q[123]'
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
 #include <random>
 #include <regiokpi/aggregate.hpp>
 #include <string>
@@ -19,16 +22,21 @@ const regiokpi::measurement_store& store() {
     for (int i = 1; i <= 2000; ++i) ids.push_back("rd" + std::to_string(i));
     const char* const munis[] = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"};
     const char* const sectors[] = {"s1", "s2", "s3", "s4", "s5", "s6"};
+    const char* const env = std::getenv("REGIOKPI_BENCH_ROWS");
+    const long total = env != nullptr && std::atol(env) > 0 ? std::atol(env) : 1'000'000;
     std::vector<regiokpi::measurement> rows;
-    for (int i = 0; i < 1'000'000; ++i) {
-      regiokpi::measurement m;
-      m.indicator = ids[rng() % 2000];
-      m.when = regiokpi::date::from_day_number(first + static_cast<std::int32_t>(rng() % 1826));
-      m.coordinates = {munis[rng() % 12], sectors[rng() % 6]};
-      m.value = static_cast<double>(static_cast<long>(rng() % 100'000)) / 100;
-      rows.push_back(std::move(m));
+    for (long done = 0; done < total;) {  // appended a million at a time
+      rows.clear();
+      for (; done < total && rows.size() < 1'000'000; ++done) {
+        regiokpi::measurement m;
+        m.indicator = ids[rng() % 2000];
+        m.when = regiokpi::date::from_day_number(first + static_cast<std::int32_t>(rng() % 1826));
+        m.coordinates = {munis[rng() % 12], sectors[rng() % 6]};
+        m.value = static_cast<double>(static_cast<long>(rng() % 100'000)) / 100;
+        rows.push_back(std::move(m));
+      }
+      out.append({"municipality", "sector"}, rows);
     }
-    out.append({"municipality", "sector"}, rows);
     return out;
   }();
   return s;

@@ -78,12 +78,21 @@ struct compensated {
 class cell_index {
  public:
   cell_index(std::size_t keys, std::size_t periods, std::size_t rows)
-      : periods_(periods), dense_(keys * periods <= std::max<std::size_t>(rows * 4, std::size_t{1} << 20)) {
+      : periods_(periods), dense_(is_dense(keys, periods, rows)) {
     if (dense_) {
       size_ = keys * periods;
     } else {
       slots_.assign(1024, slot{});
     }
+  }
+  /// Whether cells for (keys x periods) over `rows` rows are a dense array.
+  [[nodiscard]] static bool is_dense(std::size_t keys, std::size_t periods, std::size_t rows) noexcept {
+    return keys * periods <= std::max<std::size_t>(rows * 4, std::size_t{1} << 20);
+  }
+  /// Which of `parts` hash tables holds (key, offset): the hash's high bits, so that each table's
+  /// slots (the low bits) stay evenly used.
+  [[nodiscard]] static unsigned shard(std::uint32_t key, std::uint32_t offset, unsigned parts) noexcept {
+    return static_cast<unsigned>((mix((std::uint64_t{key} << 32) | offset) >> 40) % parts);
   }
   [[nodiscard]] bool dense() const noexcept { return dense_; }
   /// Number of cells (dense: all; sparse: those seen so far).
@@ -197,6 +206,177 @@ inline void accumulate(cell& c, double v, std::int32_t d) {
   ++c.n;
 }
 
+/// Folds the cell of later rows (b) into the cell of earlier rows (a), as if b's rows had been
+/// accumulated into a after a's: for first an equal date keeps a's value, for last and carry b's.
+template <op O>
+inline void merge(cell& a, const cell& b) {
+  if (b.n == 0) return;
+  if constexpr (O == op::sum || O == op::avg) {
+    a.v += b.v;
+  } else if constexpr (O == op::min) {
+    a.v = std::min(a.v, b.v);
+  } else if constexpr (O == op::max) {
+    a.v = std::max(a.v, b.v);
+  } else if constexpr (O == op::first) {
+    if (a.n == 0 || b.day < a.day) a.v = b.v, a.day = b.day;
+  } else if constexpr (O == op::last || O == op::carry) {
+    if (a.n == 0 || b.day >= a.day) a.v = b.v, a.day = b.day;
+  }
+  a.n += b.n;
+}
+
+/// Calls f.template operator()<O>() for the op o.
+template <class F>
+decltype(auto) with_op(op o, F&& f) {
+  switch (o) {
+    case op::sum:
+      return f.template operator()<op::sum>();
+    case op::avg:
+      return f.template operator()<op::avg>();
+    case op::count:
+      return f.template operator()<op::count>();
+    case op::min:
+      return f.template operator()<op::min>();
+    case op::max:
+      return f.template operator()<op::max>();
+    case op::first:
+      return f.template operator()<op::first>();
+    case op::last:
+      return f.template operator()<op::last>();
+    case op::carry:
+      break;
+  }
+  return f.template operator()<op::carry>();
+}
+
+/// Runs work(k) for k in [0, count), work(0) on the calling thread; rethrows a failure once all are done.
+template <class F>
+void on_threads(unsigned count, F&& work) {
+  std::vector<std::thread> pool;
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto guarded = [&](unsigned k) {
+    try {
+      work(k);
+    } catch (...) {
+      const std::lock_guard<std::mutex> lock(failure_mutex);
+      failure = std::current_exception();
+    }
+  };
+  for (unsigned k = 1; k < count; ++k) pool.emplace_back(guarded, k);
+  guarded(0);
+  for (auto& th : pool) th.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+/// Cell buffers the calling thread keeps between queries (up to 256 MiB, the most recently given
+/// first): writing a query's initial cells into pages used before costs a fraction of having the
+/// kernel zero fresh ones.
+class scratch {
+ public:
+  static scratch& mine() {
+    thread_local scratch s;
+    return s;
+  }
+  /// A cleared column: the smallest kept one with room for `want` elements, else the largest.
+  template <class T>
+  detail::column<T> take(std::size_t want) {
+    auto& kept = shelf<T>();
+    detail::column<T> out;
+    std::size_t pick = kept.size();
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+      if (pick == kept.size()) {
+        pick = i;
+        continue;
+      }
+      const std::size_t have = kept[i].c.capacity(), best = kept[pick].c.capacity();
+      if (have >= want ? best < want || have < best : best < want && have > best) pick = i;
+    }
+    if (pick < kept.size()) {
+      out.swap(kept[pick].c);
+      kept.erase(kept.begin() + static_cast<std::ptrdiff_t>(pick));
+      bytes_ -= out.capacity() * sizeof(T);
+    }
+    out.clear();
+    return out;
+  }
+  /// Keeps a column for later queries, making room by freeing the longest kept ones; frees it
+  /// instead when it alone is over the budget.
+  template <class T>
+  void give(detail::column<T>& c) noexcept {
+    const std::size_t b = c.capacity() * sizeof(T);
+    if (b == 0 || b > budget) return;
+    auto& kept = shelf<T>();
+    while (bytes_ + b > budget || kept.size() >= per_shelf)
+      if (!drop_oldest(kept.size() >= per_shelf ? &kept : nullptr)) return;
+    try {
+      kept.emplace_back();
+    } catch (...) {
+      return;
+    }
+    kept.back().c.swap(c);
+    kept.back().stamp = ++clock_;
+    bytes_ += b;
+  }
+
+ private:
+  static constexpr std::size_t budget = std::size_t{256} << 20;
+  static constexpr std::size_t per_shelf = 8;
+  template <class T>
+  struct entry {
+    detail::column<T> c;
+    std::uint64_t stamp = 0;
+  };
+  template <class T>
+  std::vector<entry<T>>& shelf() noexcept;
+  /// Frees the oldest kept column (of `only` when given); false when there is none.
+  template <class T>
+  bool drop_oldest(std::vector<entry<T>>* only) noexcept {
+    std::uint64_t oldest = std::numeric_limits<std::uint64_t>::max();
+    int which = -1;
+    std::size_t at = 0;
+    auto scan = [&](auto& kept, int id) {
+      for (std::size_t i = 0; i < kept.size(); ++i)
+        if (kept[i].stamp < oldest) oldest = kept[i].stamp, which = id, at = i;
+    };
+    if (only != nullptr) {
+      scan(*only, 0);
+      if (which < 0) return false;
+      drop(*only, at);
+      return true;
+    }
+    scan(cells_, 0);
+    scan(values_, 1);
+    scan(flags_, 2);
+    if (which == 0) drop(cells_, at);
+    if (which == 1) drop(values_, at);
+    if (which == 2) drop(flags_, at);
+    return which >= 0;
+  }
+  template <class T>
+  void drop(std::vector<entry<T>>& kept, std::size_t at) noexcept {
+    bytes_ -= kept[at].c.capacity() * sizeof(T);
+    kept.erase(kept.begin() + static_cast<std::ptrdiff_t>(at));
+  }
+  std::vector<entry<cell>> cells_;
+  std::vector<entry<double>> values_;
+  std::vector<entry<std::uint8_t>> flags_;
+  std::size_t bytes_ = 0;
+  std::uint64_t clock_ = 0;
+};
+template <>
+std::vector<scratch::entry<cell>>& scratch::shelf<cell>() noexcept {
+  return cells_;
+}
+template <>
+std::vector<scratch::entry<double>>& scratch::shelf<double>() noexcept {
+  return values_;
+}
+template <>
+std::vector<scratch::entry<std::uint8_t>>& scratch::shelf<std::uint8_t>() noexcept {
+  return flags_;
+}
+
 double result_of(op o, const cell& c) {
   if (o == op::avg) return c.v / c.n;
   if (o == op::count) return c.n;
@@ -212,8 +392,8 @@ struct group_cell {
   std::uint32_t n;
 };
 
-/// Cells of one pass: a dense array shared by all threads (each writes only its own keys), or one
-/// hash-indexed set per thread.
+/// Cells of one pass over a range of rows: a dense array, or a hash-indexed set (one of several
+/// that share out the keys). Its buffers go back to the thread's scratch when it is destroyed.
 struct partition {
   std::unique_ptr<cell_index> idx;
   detail::column<cell> cells;
@@ -221,6 +401,18 @@ struct partition {
   // what keeps a by-day query over millions of (group, day) cells small.
   detail::column<double> values;
   detail::column<std::uint8_t> present;
+
+  partition() = default;
+  partition(partition&&) noexcept = default;
+  partition& operator=(partition&&) noexcept = default;
+  partition(const partition&) = delete;
+  partition& operator=(const partition&) = delete;
+  ~partition() {
+    scratch& s = scratch::mine();
+    s.give(cells);
+    s.give(values);
+    s.give(present);
+  }
 };
 
 std::string dimension_list(const measurement_store& st) {
@@ -535,54 +727,59 @@ aggregate_result aggregate_series(const measurement_store& st, const query& q, c
   const bool filtered = by_recording || revisions || by_totals || visible_lo > st.min_day() || hi < st.max_day() ||
                         std::find(group_of.begin(), group_of.end(), none) != group_of.end();
 
-  // Threads split the key space (groups or series), each scanning every row in input order and
-  // updating only its own keys: no merging, no duplicated cells, and first/last keep their meaning.
+  // Threads split the rows: thread k scans rows [n*k/nt, n*(k+1)/nt) into its own cells, which are
+  // then merged in thread order (so that first/last keep their meaning), the merge split by cells.
   unsigned threads = q.threads;
   if (threads == 0) threads = n < (std::size_t{1} << 20) ? 1u : std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, n));
 
-  auto pass_range = [&]<op O>(cell_index& idx, detail::column<cell>& cs,
-                              const std::vector<std::uint32_t>& key_of_series, std::uint32_t k0, std::uint32_t k1) {
+  // Rows [r0, r1) into the cells of `parts` hash tables (one: dense or a single table), each
+  // (key, period) always in the same one.
+  auto pass_range = [&]<op O>(partition* parts, unsigned nparts, const std::vector<std::uint32_t>& key_of_series,
+                              std::size_t r0, std::size_t r1) {
     const cell init = init_of(O);
-    const std::uint32_t width = k1 - k0;
+    cell_index& first_idx = *parts[0].idx;
     // Cell updates are random: prefetch the cell a few dozen rows ahead (and the key a bit further),
     // so the loop waits on memory bandwidth rather than on each miss in turn.
     constexpr std::size_t ahead = 32;
-    const bool prefetch = idx.dense() && table && n > 2 * ahead;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (prefetch && i + 2 * ahead < n) {
+    const bool prefetch = first_idx.dense() && table && r1 - r0 > 2 * ahead;
+    detail::column<cell>& dense_cells = parts[0].cells;
+    for (std::size_t i = r0; i < r1; ++i) {
+      if (prefetch && i + 2 * ahead < r1) {
         __builtin_prefetch(&key_of_series[series[i + 2 * ahead]]);
         const std::uint32_t k = key_of_series[series[i + ahead]];
         const std::int32_t d = days_col[i + ahead];
-        if (k - k0 < width && d >= lo && d <= hi) __builtin_prefetch(&cs[idx.at(k, offset_of(d))], 1);
+        if (k != none && d >= lo && d <= hi) __builtin_prefetch(&dense_cells[first_idx.at(k, offset_of(d))], 1);
       }
       const std::uint32_t owner = key_of_series[series[i]];
-      if (owner - k0 >= width) continue;  // another thread's key, or none
+      if (owner == none) continue;
       if (filtered && (!visible(i) || (revisions && superseded(i)) || (by_totals && replaced[i] != 0))) continue;
       const std::int32_t d = days_col[i];
-      std::size_t c;
+      std::uint32_t off;
       if constexpr (O == op::carry)
-        c = idx.at(owner, d < lo ? 0 : offset_of(d));
+        off = d < lo ? 0 : offset_of(d);
       else
-        c = idx.at(owner, offset_of(d));
-      if (!idx.dense() && c >= cs.size()) cs.resize(std::max(c + 1, cs.size() * 2), init);
-      accumulate<O>(cs[c], vals[i], d);
+        off = offset_of(d);
+      partition& part = nparts == 1 ? parts[0] : parts[cell_index::shard(owner, off, nparts)];
+      const std::size_t c = part.idx->at(owner, off);
+      if (!part.idx->dense() && c >= part.cells.size()) part.cells.resize(std::max(c + 1, part.cells.size() * 2), init);
+      accumulate<O>(part.cells[c], vals[i], d);
     }
   };
-  auto pass_compact = [&]<op O>(partition& part, const std::vector<std::uint32_t>& key_of_series, std::uint32_t k0,
-                                std::uint32_t k1) {
-    const std::uint32_t width = k1 - k0;
+  auto pass_compact = [&]<op O>(partition& part, const std::vector<std::uint32_t>& key_of_series, std::size_t r0,
+                                std::size_t r1) {
     double* vs = part.values.data();
     std::uint8_t* pr = part.present.data();
     constexpr std::size_t ahead = 32;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (table && i + 2 * ahead < n) {
+    for (std::size_t i = r0; i < r1; ++i) {
+      if (table && i + 2 * ahead < r1) {
         __builtin_prefetch(&key_of_series[series[i + 2 * ahead]]);
         const std::uint32_t k = key_of_series[series[i + ahead]];
         const std::int32_t d = days_col[i + ahead];
-        if (k - k0 < width && d >= lo && d <= hi) __builtin_prefetch(&vs[part.idx->at(k, offset_of(d))], 1);
+        if (k != none && d >= lo && d <= hi) __builtin_prefetch(&vs[part.idx->at(k, offset_of(d))], 1);
       }
       const std::uint32_t owner = key_of_series[series[i]];
-      if (owner - k0 >= width) continue;
+      if (owner == none) continue;
       if (filtered && (!visible(i) || (revisions && superseded(i)) || (by_totals && replaced[i] != 0))) continue;
       const std::size_t c = part.idx->at(owner, offset_of(days_col[i]));
       if constexpr (O == op::sum) vs[c] += vals[i];
@@ -591,68 +788,96 @@ aggregate_result aggregate_series(const measurement_store& st, const query& q, c
       pr[c] = 1;
     }
   };
+  // The pass: one partition when the cells are dense, else some hash tables that share out the keys.
   auto run_pass = [&](op o, std::size_t nkeys, const std::vector<std::uint32_t>& key_of_series, bool compact) {
-    std::vector<partition> parts;
-    const bool dense = cell_index(nkeys, nper, n).dense();
+    const bool dense = cell_index::is_dense(nkeys, nper, n);
     compact = compact && dense;
-    const unsigned nt = nkeys < threads ? 1u : threads;
-    parts.resize(dense ? 1 : nt);
-    for (auto& part : parts) part.idx = std::make_unique<cell_index>(nkeys, nper, n);
-    if (compact) {
-      parts[0].values.resize(parts[0].idx->size(), init_of(o).v);
-      parts[0].present.resize(parts[0].idx->size(), 0);
-    } else if (dense) {
-      parts[0].cells.resize(parts[0].idx->size(), init_of(o));
-    }
-    auto work = [&](unsigned k) {
-      partition& part = parts[dense ? 0 : k];
-      const auto k0 = static_cast<std::uint32_t>(nkeys * k / nt);
-      const auto k1 = static_cast<std::uint32_t>(nkeys * (k + 1) / nt);
+    unsigned nt = threads;
+    // Dense: every thread fills and the merge reads a whole array, (nt - 1) extra arrays in all;
+    // that only pays while it is no more cells than rows.
+    if (dense)
+      while (nt > 1 && nkeys * nper * (nt - 1) > n) --nt;
+    scratch& pool = scratch::mine();
+    // Dense: parts[k] is thread k's array. Hashed: parts[k * nt + j] is thread k's table j.
+    std::vector<partition> parts(dense ? nt : std::size_t{nt} * nt);
+    for (auto& part : parts) {
+      part.idx = std::make_unique<cell_index>(nkeys, nper, n);
       if (compact) {
-        if (o == op::sum) return pass_compact.template operator()<op::sum>(part, key_of_series, k0, k1);
-        if (o == op::min) return pass_compact.template operator()<op::min>(part, key_of_series, k0, k1);
-        return pass_compact.template operator()<op::max>(part, key_of_series, k0, k1);
+        part.values = pool.take<double>(part.idx->size());
+        part.present = pool.take<std::uint8_t>(part.idx->size());
+      } else {
+        part.cells = pool.take<cell>(dense ? part.idx->size() : 0);
       }
-      switch (o) {
-        case op::sum:
-          return pass_range.template operator()<op::sum>(*part.idx, part.cells, key_of_series, k0, k1);
-        case op::avg:
-          return pass_range.template operator()<op::avg>(*part.idx, part.cells, key_of_series, k0, k1);
-        case op::count:
-          return pass_range.template operator()<op::count>(*part.idx, part.cells, key_of_series, k0, k1);
-        case op::min:
-          return pass_range.template operator()<op::min>(*part.idx, part.cells, key_of_series, k0, k1);
-        case op::max:
-          return pass_range.template operator()<op::max>(*part.idx, part.cells, key_of_series, k0, k1);
-        case op::first:
-          return pass_range.template operator()<op::first>(*part.idx, part.cells, key_of_series, k0, k1);
-        case op::last:
-          return pass_range.template operator()<op::last>(*part.idx, part.cells, key_of_series, k0, k1);
-        case op::carry:
-          return pass_range.template operator()<op::carry>(*part.idx, part.cells, key_of_series, k0, k1);
+    }
+    const cell init = init_of(o);
+    on_threads(nt, [&](unsigned k) {
+      partition& mine = parts[dense ? k : std::size_t{k} * nt];
+      // Each thread writes its own cells' first values, so their pages sit near it.
+      if (compact) {
+        mine.values.resize(mine.idx->size(), init.v);
+        mine.present.resize(mine.idx->size(), 0);
+      } else if (dense) {
+        mine.cells.resize(mine.idx->size(), init);
       }
-    };
-    std::vector<std::thread> pool;
-    std::exception_ptr failure;
-    std::mutex failure_mutex;
-    for (unsigned k = 1; k < nt; ++k)
-      pool.emplace_back([&, k] {
-        try {
-          work(k);
-        } catch (...) {
-          const std::lock_guard<std::mutex> lock(failure_mutex);
-          failure = std::current_exception();
+      const std::size_t r0 = n * k / nt, r1 = n * (k + 1) / nt;
+      if (compact) {
+        if (o == op::sum) return pass_compact.template operator()<op::sum>(mine, key_of_series, r0, r1);
+        if (o == op::min) return pass_compact.template operator()<op::min>(mine, key_of_series, r0, r1);
+        return pass_compact.template operator()<op::max>(mine, key_of_series, r0, r1);
+      }
+      with_op(o, [&]<op O>() { pass_range.template operator()<O>(&mine, dense ? 1u : nt, key_of_series, r0, r1); });
+    });
+    std::vector<partition> merged;
+    if (nt == 1) {
+      merged.push_back(std::move(parts[0]));
+      return merged;
+    }
+    if (dense) {
+      // Cell range j: the later threads' cells folded into thread 0's, in thread order.
+      const std::size_t ncells = parts[0].idx->size();
+      on_threads(nt, [&](unsigned j) {
+        const std::size_t c0 = ncells * j / nt, c1 = ncells * (j + 1) / nt;
+        for (unsigned k = 1; k < nt; ++k) {
+          if (compact) {
+            double* to = parts[0].values.data();
+            std::uint8_t* seen = parts[0].present.data();
+            const double* from = parts[k].values.data();
+            const std::uint8_t* had = parts[k].present.data();
+            for (std::size_t c = c0; c < c1; ++c) {
+              if (o == op::sum) to[c] += from[c];
+              if (o == op::min) to[c] = std::min(to[c], from[c]);
+              if (o == op::max) to[c] = std::max(to[c], from[c]);
+              seen[c] |= had[c];
+            }
+            continue;
+          }
+          with_op(o, [&]<op O>() {
+            cell* to = parts[0].cells.data();
+            const cell* from = parts[k].cells.data();
+            for (std::size_t c = c0; c < c1; ++c) merge<O>(to[c], from[c]);
+          });
         }
       });
-    try {
-      work(0);
-    } catch (...) {
-      const std::lock_guard<std::mutex> lock(failure_mutex);
-      failure = std::current_exception();
+      merged.push_back(std::move(parts[0]));
+      return merged;
     }
-    for (auto& th : pool) th.join();
-    if (failure) std::rethrow_exception(failure);
-    return parts;
+    // Hashed: table j of the later threads folded into thread 0's table j, in thread order.
+    on_threads(nt, [&](unsigned j) {
+      partition& to = parts[j];
+      for (unsigned k = 1; k < nt; ++k) {
+        const partition& from = parts[std::size_t{k} * nt + j];
+        with_op(o, [&]<op O>() {
+          for (std::size_t c = 0; c < from.idx->size(); ++c) {
+            const auto [k_of, off] = from.idx->key_of(c);
+            const std::size_t dst = to.idx->at(k_of, off);
+            if (dst >= to.cells.size()) to.cells.resize(std::max(dst + 1, to.cells.size() * 2), init);
+            merge<O>(to.cells[dst], from.cells[c]);
+          }
+        });
+      }
+    });
+    for (unsigned j = 0; j < nt; ++j) merged.push_back(std::move(parts[j]));
+    return merged;
   };
 
   // ---- the space rule's member weights (weighted_avg, coverage) ------------------------------------------
@@ -745,8 +970,24 @@ aggregate_result aggregate_series(const measurement_store& st, const query& q, c
           break;
       }
     };
+    // A dense fold into dense groups can be split by periods: no two threads touch a group's cell,
+    // and each still adds its series in series order. (The weights' cache is not shared.)
+    const bool fold_by_periods = t != op::carry && threads > 1 && nper > 1 && per_series.size() == 1 &&
+                                 per_series[0].idx->dense() && group_idx.dense() && sr != space_rule::weighted_avg &&
+                                 ns * nper >= (std::size_t{1} << 16);
     if (t == op::carry) {
       carry_forward(per_series, st, lo, tp, fold);
+    } else if (fold_by_periods) {
+      const unsigned nt = static_cast<unsigned>(std::min<std::size_t>(threads, nper));
+      const cell* cs = per_series[0].cells.data();
+      on_threads(nt, [&](unsigned j) {
+        const auto p0 = static_cast<std::uint32_t>(nper * j / nt), p1 = static_cast<std::uint32_t>(nper * (j + 1) / nt);
+        for (std::uint32_t s = 0; s < ns; ++s)
+          for (std::uint32_t off = p0; off < p1; ++off) {
+            const cell& sc = cs[std::size_t{s} * nper + off];
+            if (sc.n != 0) fold(s, off, result_of(t, sc));
+          }
+      });
     } else {
       for (const partition& part : per_series)
         for (std::size_t c = 0; c < part.idx->size(); ++c) {
@@ -815,17 +1056,50 @@ aggregate_result aggregate_series(const measurement_store& st, const query& q, c
     double value;
   };
   std::vector<entry> entries;  // hashed cells only: gathered, then sorted
-  auto gather = [&](const cell_index& idx, std::size_t have, auto&& present, auto&& value_of) {
+  auto gather = [&](const cell_index& idx, auto&& present, auto&& value_of) {
     if (idx.dense()) {
       // Dense cells sit in (group, period) order already: walk the groups by rank, straight out.
-      std::size_t count = 0;
-      for (std::size_t c = 0; c < have; ++c) count += present(c);
-      out.reserve(count);
-      for (std::uint32_t r = 0; r < ngroups; ++r)
-        for (std::uint32_t off = 0; off < nper; ++off) {
-          const std::size_t c = std::size_t{order[r]} * nper + off;
-          if (present(c)) emit(r, off, value_of(c));
+      // Many cells: the groups' rows counted, then written by several threads, each its groups.
+      const unsigned nt = ngroups > 1 && std::size_t{ngroups} * nper >= (std::size_t{1} << 16)
+                              ? static_cast<unsigned>(std::min<std::size_t>(threads, ngroups))
+                              : 1u;
+      std::vector<std::size_t> first_row(std::size_t{ngroups} + 1, 0);  // by rank
+      on_threads(nt, [&](unsigned j) {
+        for (std::size_t r = ngroups * std::size_t{j} / nt; r < ngroups * (std::size_t{j} + 1) / nt; ++r) {
+          std::size_t count = 0;
+          for (std::uint32_t off = 0; off < nper; ++off)
+            if (present(std::size_t{order[r]} * nper + off)) ++count;
+          first_row[r + 1] = count;
         }
+      });
+      std::partial_sum(first_row.begin(), first_row.end(), first_row.begin());
+      const std::size_t total = first_row[ngroups];
+      const auto slots = out.append_rows(total);
+      on_threads(nt, [&](unsigned j) {
+        // Thread j: the groups whose rows start in the j-th share of the rows.
+        auto from = [&](unsigned k) {
+          if (k == nt) return std::size_t{ngroups};
+          return static_cast<std::size_t>(std::lower_bound(first_row.begin(), first_row.end() - 1, total * k / nt) -
+                                          first_row.begin());
+        };
+        for (std::size_t r = from(j); r < from(j + 1); ++r) {
+          compensated sum;
+          std::size_t row = first_row[r];
+          for (std::uint32_t off = 0; off < nper; ++off) {
+            const std::size_t c = std::size_t{order[r]} * nper + off;
+            if (!present(c)) continue;
+            double v = value_of(c);
+            if (q.cumulative) {
+              sum.add(v);
+              v = sum.value();
+            }
+            slots.group[row] = static_cast<std::uint32_t>(r);
+            slots.period_index[row] = pmin + static_cast<std::int32_t>(off);
+            slots.value[row] = v;
+            ++row;
+          }
+        }
+      });
       return;
     }
     for (std::size_t c = 0; c < idx.size(); ++c) {
@@ -838,17 +1112,17 @@ aggregate_result aggregate_series(const measurement_store& st, const query& q, c
     for (const partition& part : direct_parts) {
       if (!part.present.empty()) {
         gather(
-            *part.idx, part.present.size(), [&](std::size_t c) { return part.present[c] != 0; },
+            *part.idx, [&](std::size_t c) { return part.present[c] != 0; },
             [&](std::size_t c) { return part.values[c]; });
         continue;
       }
       gather(
-          *part.idx, part.cells.size(), [&](std::size_t c) { return c < part.cells.size() && part.cells[c].n != 0; },
+          *part.idx, [&](std::size_t c) { return c < part.cells.size() && part.cells[c].n != 0; },
           [&](std::size_t c) { return result_of(t, part.cells[c]); });
     }
   } else {
     gather(
-        group_idx, groups.size(), [&](std::size_t c) { return c < groups.size() && groups[c].n != 0; },
+        group_idx, [&](std::size_t c) { return c < groups.size() && groups[c].n != 0; },
         [&](std::size_t c) { return group_value(groups[c]); });
   }
   if (!entries.empty()) {

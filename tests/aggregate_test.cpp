@@ -709,6 +709,166 @@ TEST(Aggregate, SparseCellsGiveTheSameAnswerAsDense) {
     }
 }
 
+// ---- threads split the rows: each thread's cells, merged in row order -----------------------------
+
+// Ten rows, split by two threads into rows 0-4 and 5-9. Three series (m = A, B, C) over two
+// quarters are 6 cells, no more than the 10 rows, so the engine does split (dense cells).
+// A: 01-10 rows 0 and 6, 02-20 rows 1, 3 and 5 (ties across the split); B: 01-10 rows 2 and 7;
+// C: its earlier date (02-01, row 8) comes after the split, its later date (03-01, row 4) before.
+const char* const split_csv =
+    "indicator,date,m,value\n"
+    "v,2021-01-10,A,5\n"   // row 0: first of A (ties with row 6, which comes later)
+    "v,2021-02-20,A,7\n"   // row 1
+    "v,2021-01-10,B,1\n"   // row 2: first of B (ties with row 7)
+    "v,2021-02-20,A,8\n"   // row 3
+    "v,2021-03-01,C,10\n"  // row 4: last of C (a later date than row 8)
+    "v,2021-02-20,A,9\n"   // row 5: last of A (ties with rows 1 and 3, which come earlier)
+    "v,2021-01-10,A,6\n"   // row 6
+    "v,2021-01-10,B,2\n"   // row 7: last of B
+    "v,2021-02-01,C,20\n"  // row 8: first of C
+    "v,2021-04-02,A,4\n";  // row 9: A's only row in Q2
+
+TEST(AggregateThreads, EveryTimeRuleGivesTheSameAnswerOnOneAndTwoThreads) {
+  const auto s = load(split_csv);
+  struct expect {
+    time_rule t;
+    space_rule sp;
+    std::vector<std::string> want;
+  };
+  // By hand, per series (= group) and quarter. Q1: A {5, 7, 8, 9, 6}, B {1, 2}, C {10, 20}; Q2: A {4}.
+  const std::vector<expect> cases = {
+      {time_rule::sum, space_rule::sum, {"v|A|2021-Q1|35", "v|A|2021-Q2|4", "v|B|2021-Q1|3", "v|C|2021-Q1|30"}},
+      {time_rule::sum, space_rule::avg, {"v|A|2021-Q1|35", "v|A|2021-Q2|4", "v|B|2021-Q1|3", "v|C|2021-Q1|30"}},
+      {time_rule::count, space_rule::sum, {"v|A|2021-Q1|5", "v|A|2021-Q2|1", "v|B|2021-Q1|2", "v|C|2021-Q1|2"}},
+      {time_rule::avg, space_rule::sum, {"v|A|2021-Q1|7", "v|A|2021-Q2|4", "v|B|2021-Q1|1.5", "v|C|2021-Q1|15"}},
+      {time_rule::min, space_rule::min, {"v|A|2021-Q1|5", "v|A|2021-Q2|4", "v|B|2021-Q1|1", "v|C|2021-Q1|10"}},
+      {time_rule::min, space_rule::sum, {"v|A|2021-Q1|5", "v|A|2021-Q2|4", "v|B|2021-Q1|1", "v|C|2021-Q1|10"}},
+      {time_rule::max, space_rule::max, {"v|A|2021-Q1|9", "v|A|2021-Q2|4", "v|B|2021-Q1|2", "v|C|2021-Q1|20"}},
+      {time_rule::max, space_rule::sum, {"v|A|2021-Q1|9", "v|A|2021-Q2|4", "v|B|2021-Q1|2", "v|C|2021-Q1|20"}},
+      // first: the earliest date, and of equal dates the earlier row (row 0 over row 6 for A).
+      {time_rule::first, space_rule::sum, {"v|A|2021-Q1|5", "v|A|2021-Q2|4", "v|B|2021-Q1|1", "v|C|2021-Q1|20"}},
+      // last: the latest date, and of equal dates the later row (row 5 over rows 1 and 3 for A).
+      {time_rule::last_in_period,
+       space_rule::sum,
+       {"v|A|2021-Q1|9", "v|A|2021-Q2|4", "v|B|2021-Q1|2", "v|C|2021-Q1|10"}},
+      // carried forward: B and C keep their Q1 values in Q2 (the indicator's latest row is in Q2).
+      {time_rule::last,
+       space_rule::sum,
+       {"v|A|2021-Q1|9", "v|A|2021-Q2|4", "v|B|2021-Q1|2", "v|B|2021-Q2|2", "v|C|2021-Q1|10", "v|C|2021-Q2|10"}},
+  };
+  for (const auto& c : cases)
+    for (unsigned threads : {1u, 2u, 3u}) {
+      query q = quarterly(c.t, c.sp, {"m"});
+      q.threads = threads;
+      EXPECT_EQ(run(s, q), c.want) << to_string(c.t) << " then " << to_string(c.sp) << ", " << threads << " threads";
+    }
+  // Without grouping (one group; sums straight into (group, quarter) cells): Q1 35 + 3 + 30.
+  for (unsigned threads : {1u, 2u}) {
+    query q = quarterly(time_rule::sum, space_rule::sum);
+    q.threads = threads;
+    EXPECT_THAT(run(s, q), ElementsAre("v|2021-Q1|68", "v|2021-Q2|4")) << threads;
+    q.time = time_rule::last_in_period;  // per series: A 9, B 2, C 10
+    EXPECT_THAT(run(s, q), ElementsAre("v|2021-Q1|21", "v|2021-Q2|4")) << threads;
+  }
+}
+
+TEST(AggregateThreads, HashedCellsMergeInRowOrder) {
+  // Ten series by day over 1900..2199 (109,573 days) are more cells than a dense array takes: the
+  // hash tables, split by two threads into rows 0-6 and 7-13. m0 has rows on 2000-06-01 in both halves.
+  const auto s = load(
+      "indicator,date,m,value\n"
+      "v,1900-01-01,m0,1\n"
+      "v,2199-12-31,m1,1\n"
+      "v,2000-06-01,m0,5\n"  // row 2: first of m0 on the day
+      "v,2000-01-01,m2,1\n"
+      "v,2000-01-01,m3,1\n"
+      "v,2000-01-01,m4,1\n"
+      "v,2000-01-01,m5,1\n"
+      "v,2000-06-01,m0,6\n"  // row 7: the second half
+      "v,2000-01-01,m6,1\n"
+      "v,2000-01-01,m7,1\n"
+      "v,2000-01-01,m8,1\n"
+      "v,2000-01-01,m9,1\n"
+      "v,2000-06-01,m0,7\n"  // row 12: last of m0 on the day
+      "v,2000-06-01,m1,3\n");
+  auto on_day = [&](time_rule t, space_rule sp, unsigned threads) {
+    query q;
+    q.period = period_type::day;
+    q.time = t;
+    q.space = sp;
+    q.group_by = {"m"};
+    q.threads = threads;
+    const auto r = aggregate(s, q);
+    const std::int32_t day = d("2000-06-01").day_number();  // a day's period index is its day number
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < r.size(); ++i)
+      if ((r.group_value(i, 0) == "m0" || r.group_value(i, 0) == "m1") &&
+          (r.period_index(i) == day || r.period_index(i) == day + 1))
+        out.push_back(std::string(r.group_value(i, 0)) + "|" + r.period_of(i).label() + "|" +
+                      std::to_string(static_cast<int>(r.value(i))));
+    return out;
+  };
+  for (unsigned threads : {1u, 2u, 3u}) {
+    EXPECT_THAT(on_day(time_rule::sum, space_rule::avg, threads), ElementsAre("m0|2000-06-01|18", "m1|2000-06-01|3"));
+    EXPECT_THAT(on_day(time_rule::count, space_rule::avg, threads), ElementsAre("m0|2000-06-01|3", "m1|2000-06-01|1"));
+    EXPECT_THAT(on_day(time_rule::avg, space_rule::sum, threads), ElementsAre("m0|2000-06-01|6", "m1|2000-06-01|3"));
+    EXPECT_THAT(on_day(time_rule::min, space_rule::sum, threads), ElementsAre("m0|2000-06-01|5", "m1|2000-06-01|3"));
+    EXPECT_THAT(on_day(time_rule::max, space_rule::sum, threads), ElementsAre("m0|2000-06-01|7", "m1|2000-06-01|3"));
+    EXPECT_THAT(on_day(time_rule::first, space_rule::sum, threads), ElementsAre("m0|2000-06-01|5", "m1|2000-06-01|3"));
+    EXPECT_THAT(on_day(time_rule::last_in_period, space_rule::sum, threads),
+                ElementsAre("m0|2000-06-01|7", "m1|2000-06-01|3"));
+    // Carried: m0's 7 and m1's 3 (its first date, though its second row) into the next day.
+    EXPECT_THAT(on_day(time_rule::last, space_rule::sum, threads),
+                ElementsAre("m0|2000-06-01|7", "m0|2000-06-02|7", "m1|2000-06-01|3", "m1|2000-06-02|3"));
+  }
+}
+
+TEST(AggregateThreads, ManyCellsAreFoldedAndWrittenOutOnSeveralThreads) {
+  // 40 indicators x 2,000 days, each day a 1 from member a and a 2 from member b, in shuffled order:
+  // 160,000 rows into 80,000 (indicator, day) cells, enough that folding the series into groups and
+  // writing the rows out are split between threads too.
+  std::vector<std::string> lines;
+  const std::int32_t first = d("2000-01-01").day_number();
+  for (int i = 0; i < 40; ++i)
+    for (int k = 0; k < 2000; ++k) {
+      const std::string day = format_date(date::from_day_number(first + k));
+      lines.push_back("i" + std::to_string(i) + "," + day + ",a,1\n");
+      lines.push_back("i" + std::to_string(i) + "," + day + ",b,2\n");
+    }
+  std::shuffle(lines.begin(), lines.end(), std::mt19937(11));
+  std::string csv = "indicator,date,m,value\n";
+  for (const auto& l : lines) csv += l;
+  const auto s = load(csv);
+  for (unsigned threads : {1u, 2u}) {
+    for (time_rule t : {time_rule::sum, time_rule::last_in_period}) {
+      query q;
+      q.period = period_type::day;
+      q.time = t;
+      q.cumulative = true;
+      q.threads = threads;
+      const auto r = aggregate(s, q);
+      ASSERT_EQ(r.size(), 80000u);
+      // Row i: indicator i / 2000 (in byte order i0, i1, i10, ...), day i % 2000; running total 3 (k + 1).
+      for (std::size_t i = 0; i < r.size(); ++i) {
+        ASSERT_EQ(r.period_index(i), first + static_cast<std::int32_t>(i % 2000)) << i;
+        ASSERT_EQ(r.value(i), 3.0 * static_cast<double>(i % 2000 + 1)) << i << " " << threads;
+      }
+      EXPECT_EQ(r.indicator(0), "i0");
+      EXPECT_EQ(r.indicator(2000), "i1");
+      EXPECT_EQ(r.indicator(4000), "i10");
+    }
+    query q;
+    q.period = period_type::day;
+    q.time = time_rule::max;
+    q.space = space_rule::min;  // per day the smaller member's value: 1
+    q.group_by = {"m"};
+    q.threads = threads;
+    const auto r = aggregate(s, q);
+    ASSERT_EQ(r.size(), 160000u);
+    for (std::size_t i = 0; i < r.size(); ++i) ASSERT_EQ(r.value(i), r.group_value(i, 0) == "a" ? 1.0 : 2.0) << i;
+  }
+}
+
 // ---- coverage counts members; formulas per member -------------------------------------------------
 
 TEST(AggregateCoverage, CountsMembersAgainstTheMembersExpected) {

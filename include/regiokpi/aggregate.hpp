@@ -73,7 +73,9 @@ struct query {
   /// formulas: the dimensions whose values make a member; a part is summed over the other
   /// dimensions within a member. Empty: the whole group is one member (the parts' totals).
   std::vector<std::string> member_dimensions;
-  /// Threads for the pass over the rows; 0 picks by size and hardware. The answer does not depend on it.
+  /// Threads for the pass over the rows (at most: fewer where merging their cells would cost more
+  /// than it saves); 0 picks by size and hardware. The answer does not depend on it (sums may differ
+  /// in the last bits).
   unsigned threads = 0;
 };
 
@@ -136,6 +138,21 @@ class aggregate_result {
     group_.push_back(group);
     period_index_.push_back(period_index);
     value_.push_back(value);
+  }
+  /// Where append_rows' rows go: the caller writes each row's group, period index and value.
+  struct row_slots {
+    std::uint32_t* group;
+    std::int32_t* period_index;
+    double* value;
+  };
+  /// Builder: appends `count` rows, in output order, left for the caller to write (several threads
+  /// may each write their own); valid until the next row is added.
+  row_slots append_rows(std::size_t count) {
+    const std::size_t at = size();
+    group_.resize_uninitialized(at + count);
+    period_index_.resize_uninitialized(at + count);
+    value_.resize_uninitialized(at + count);
+    return {group_.data() + at, period_index_.data() + at, value_.data() + at};
   }
   /// Coverage builder: the row just added, with its members expected and reporting.
   void add_coverage(std::uint32_t expected, std::uint32_t reporting) {
