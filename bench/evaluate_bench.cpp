@@ -6,8 +6,13 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <regiokpi/evaluate.hpp>
+#include <regiokpi/programme_io.hpp>
+#include <regiokpi/store_dir.hpp>
 #include <string>
 #include <vector>
 
@@ -98,6 +103,17 @@ struct fixture {
   regiokpi::measurement_store store;
 };
 
+// REGIOKPI_BENCH_WRITE=DIR writes the programme (DIR/programme.json) and the measurements as a store
+// directory (DIR/store) and exits, for timing `regiokpi report` on them (bench/report_cli.sh).
+void write_and_exit(const fixture& f, const char* dir) {
+  const std::string d = dir;
+  std::filesystem::create_directories(d);
+  std::ofstream(d + "/programme.json") << regiokpi::write_programme(f.prog);
+  regiokpi::store_save(f.store, d + "/store");
+  std::printf("wrote %s/programme.json (%d indicators) and %s/store (%zu rows)\n", dir, n_indicators, dir, f.store.size());
+  std::exit(0);
+}
+
 const fixture& data() {
   static const fixture f = [] {
     using namespace regiokpi;
@@ -168,6 +184,7 @@ const fixture& data() {
     out.store.append(dims, batch);
     return out;
   }();
+  if (const char* dir = std::getenv("REGIOKPI_BENCH_WRITE")) write_and_exit(f, dir);
   return f;
 }
 

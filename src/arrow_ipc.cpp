@@ -10,8 +10,10 @@
 #include <bit>
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <limits>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "File_generated.h"
@@ -84,58 +86,39 @@ constexpr std::size_t align64(std::size_t n) noexcept { return (n + 63) & ~std::
 constexpr char magic[8] = {'A', 'R', 'R', 'O', 'W', '1', 0, 0};
 constexpr std::uint32_t continuation = 0xFFFFFFFFu;
 
-/// Writes to a descriptor through a 1 MiB buffer (large pieces go straight through), counting bytes
-/// and checksumming them.
-class sink {
- public:
-  sink(int fd, const std::string& path) : fd_(fd), path_(path) { buf_.reserve(1 << 20); }
-  void put(const void* p, std::size_t n) {
-    sum_.update(p, n);
-    pos_ += n;
-    if (n >= (1u << 16)) {
-      flush();
-      raw(static_cast<const char*>(p), n);
-      return;
-    }
-    if (buf_.size() + n > buf_.capacity()) flush();
-    buf_.append(static_cast<const char*>(p), n);
+/// Bytes written with pwrite at an offset, retried on EINTR and short writes.
+void put_at(int fd, const std::string& path, const void* data, std::size_t n, std::size_t offset) {
+  const char* p = static_cast<const char*>(data);
+  while (n != 0) {
+    const ssize_t w = ::pwrite(fd, p, n, static_cast<off_t>(offset));
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) throw error(errc::io_error, path + ": cannot write: " + std::strerror(w < 0 ? errno : EIO));
+    p += w;
+    n -= static_cast<std::size_t>(w);
+    offset += static_cast<std::size_t>(w);
   }
-  void zeros(std::size_t n) {
-    static constexpr char z[64] = {};
-    while (n != 0) {
-      const std::size_t k = std::min(n, sizeof z);
-      put(z, k);
-      n -= k;
-    }
-  }
-  void pad_to(std::size_t alignment) { zeros((alignment - pos_ % alignment) % alignment); }
+}
+
+/// Appends little-endian values and padding to the metadata parts of a file (built in memory).
+struct bytes {
+  std::string b;
+  void put(const void* p, std::size_t n) { b.append(static_cast<const char*>(p), n); }
   template <class T>
   void put_value(T v) {
     put(&v, sizeof v);
   }
-  void flush() {
-    raw(buf_.data(), buf_.size());
-    buf_.clear();
-  }
-  [[nodiscard]] std::size_t position() const noexcept { return pos_; }
-  [[nodiscard]] std::uint64_t checksum() const noexcept { return sum_.value(); }
-
- private:
-  void raw(const char* p, std::size_t n) {
-    while (n != 0) {
-      const ssize_t w = ::write(fd_, p, n);
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) throw error(errc::io_error, path_ + ": cannot write: " + std::strerror(w < 0 ? errno : EIO));
-      p += w;
-      n -= static_cast<std::size_t>(w);
-    }
-  }
-  int fd_;
-  const std::string& path_;
-  std::string buf_;
-  std::size_t pos_ = 0;
-  checksum64 sum_;
+  void zeros(std::size_t n) { b.append(n, '\0'); }
+  [[nodiscard]] std::size_t position() const noexcept { return b.size(); }
 };
+
+void checksum_zeros(checksum64& c, std::size_t n) {
+  static constexpr char z[256] = {};
+  for (; n != 0;) {
+    const std::size_t k = std::min(n, sizeof z);
+    c.update(z, k);
+    n -= k;
+  }
+}
 
 /// The schema of the columns (types, names, nullability) in a builder.
 flatbuffers::Offset<fb::Schema> build_schema(flatbuffers::FlatBufferBuilder& b, std::span<const column_out> columns,
@@ -207,17 +190,19 @@ written write_file(int fd, const std::string& path, std::span<const column_out> 
     }
   }
 
-  sink out(fd, path);
-  out.put(magic, sizeof magic);
+  // The metadata before and after the body is built in memory; the body is written from the
+  // columns where they are.
+  bytes head;
+  head.put(magic, sizeof magic);
   auto message = [&](flatbuffers::FlatBufferBuilder& b, bool body_follows) {
     // Continuation marker, metadata length (padded so that what follows is aligned), the metadata.
-    const std::size_t start = out.position();
+    const std::size_t start = head.position();
     std::size_t padded = (b.GetSize() + 7) & ~std::size_t{7};
     if (body_follows) padded = align64(start + 8 + b.GetSize()) - start - 8;
-    out.put_value(continuation);
-    out.put_value(static_cast<std::int32_t>(padded));
-    out.put(b.GetBufferPointer(), b.GetSize());
-    out.zeros(padded - b.GetSize());
+    head.put_value(continuation);
+    head.put_value(static_cast<std::int32_t>(padded));
+    head.put(b.GetBufferPointer(), b.GetSize());
+    head.zeros(padded - b.GetSize());
     return fb::Block(static_cast<std::int64_t>(start), static_cast<std::int32_t>(8 + padded),
                      static_cast<std::int64_t>(body_follows ? body : 0));
   };
@@ -235,25 +220,65 @@ written write_file(int fd, const std::string& path, std::span<const column_out> 
                                static_cast<std::int64_t>(body)));
     batch_block = message(b, true);
   }
-  const std::size_t body_start = out.position();
-  for (std::size_t k = 0; k < pieces.size(); ++k) {
-    out.zeros(body_start + static_cast<std::size_t>(buffers[k].offset()) - out.position());
-    if (pieces[k].length != 0) out.put(pieces[k].data, pieces[k].length);
-  }
-  out.zeros(body_start + body - out.position());
-  out.put_value(continuation);  // end of the stream
-  out.put_value(std::int32_t{0});
+  const std::size_t body_start = head.position();
+  bytes tail;
+  tail.put_value(continuation);  // end of the stream
+  tail.put_value(std::int32_t{0});
   {
     flatbuffers::FlatBufferBuilder b;
     const auto schema = build_schema(b, columns, metadata);
     const std::vector<fb::Block> dictionaries, batches{batch_block};
     b.Finish(fb::CreateFooterDirect(b, fb::MetadataVersion_V5, schema, &dictionaries, &batches));
-    out.put(b.GetBufferPointer(), b.GetSize());
-    out.put_value(static_cast<std::int32_t>(b.GetSize()));
+    tail.put(b.GetBufferPointer(), b.GetSize());
+    tail.put_value(static_cast<std::int32_t>(b.GetSize()));
   }
-  out.put(magic, 6);
-  out.flush();
-  return {out.position(), out.checksum()};
+  tail.put(magic, 6);
+
+  // The checksum of every byte in file order (reading memory is fast), padding included.
+  checksum64 sum;
+  sum.update(head.b.data(), head.b.size());
+  std::size_t at = 0;
+  for (std::size_t k = 0; k < pieces.size(); ++k) {
+    checksum_zeros(sum, static_cast<std::size_t>(buffers[k].offset()) - at);
+    if (pieces[k].length != 0) sum.update(pieces[k].data, pieces[k].length);
+    at = static_cast<std::size_t>(buffers[k].offset()) + pieces[k].length;
+  }
+  checksum_zeros(sum, body - at);
+  sum.update(tail.b.data(), tail.b.size());
+
+  // Writing copies into the page cache; above a few MiB two threads do it in 4 MiB pieces (the file
+  // is new, so the padding between buffers, never written, reads as zeros).
+  struct chunk {
+    const void* data;
+    std::size_t length, offset;
+  };
+  std::vector<chunk> chunks;
+  constexpr std::size_t piece_size = std::size_t{4} << 20;
+  for (std::size_t k = 0; k < pieces.size(); ++k)
+    for (std::size_t o = 0; o < pieces[k].length; o += piece_size)
+      chunks.push_back({static_cast<const char*>(pieces[k].data) + o, std::min(piece_size, pieces[k].length - o),
+                        body_start + static_cast<std::size_t>(buffers[k].offset()) + o});
+  put_at(fd, path, head.b.data(), head.b.size(), 0);
+  const unsigned nt = body >= (std::size_t{16} << 20) ? 2u : 1u;
+  std::exception_ptr failure[2];
+  auto work = [&](unsigned t) {
+    try {
+      for (std::size_t i = t; i < chunks.size(); i += nt) put_at(fd, path, chunks[i].data, chunks[i].length, chunks[i].offset);
+    } catch (...) {
+      failure[t] = std::current_exception();
+    }
+  };
+  if (nt == 1) {
+    work(0);
+  } else {
+    std::thread helper(work, 1u);
+    work(0);
+    helper.join();
+  }
+  for (const auto& f : failure)
+    if (f) std::rethrow_exception(f);
+  put_at(fd, path, tail.b.data(), tail.b.size(), body_start + body);
+  return {body_start + body + tail.b.size(), sum.value()};
 }
 
 mapping::~mapping() {

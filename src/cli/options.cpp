@@ -74,7 +74,13 @@ query query_rules(const std::string& period, const std::string& time, const std:
 measurement_store load_measurements(const std::string& path, const programme* prog,
                                     std::function<void(std::uint64_t, std::uint64_t)> progress) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) return store_open(path, prog);
+  if (std::filesystem::is_directory(path, ec)) {
+    // A directory is read as a store; one without a manifest is an input that cannot be read (exit 3),
+    // as any other directory given for a file is.
+    if (!std::filesystem::exists(std::filesystem::path(path) / "manifest.json", ec))
+      throw error(errc::io_error, path + ": not a regular file, nor a store directory (no manifest.json; docs/store.md)");
+    return store_open(path, prog);
+  }
   measurement_store store;
   ingest_options io;
   io.source_name = path;

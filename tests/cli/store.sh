@@ -178,7 +178,11 @@ check_all "compacted"
 mkdir "$tmp/empty"
 "$bin" aggregate "$tmp/empty" --period year 2>"$tmp/err"
 rc=$?
-[ $rc = 1 ] && grep -q "no store here" "$tmp/err" || fail "empty directory: exit $rc, $(cat "$tmp/err")"
+[ $rc = 3 ] && grep -q "empty: not a regular file, nor a store directory" "$tmp/err" ||
+  fail "empty directory: exit $rc, $(cat "$tmp/err")"
+"$bin" store info "$tmp/empty" 2>"$tmp/err"
+rc=$?
+[ $rc = 1 ] && grep -q "no store here" "$tmp/err" || fail "store info of an empty directory: exit $rc, $(cat "$tmp/err")"
 "$bin" import "$tmp/one.csv" 2>/dev/null
 [ $? = 2 ] || fail "import without --store is a usage error"
 
