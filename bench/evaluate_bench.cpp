@@ -45,7 +45,7 @@ regiokpi::indicator make_indicator(int k) {
     i.formula = formula{{indicator_id(k - 1)}, {indicator_id(k - 2)}, 1};
     i.time_rule = time_rule::last;
     i.space_rule = space_rule::sum;
-    i.baseline = baseline{start, 1.0, ""};
+    i.baseline = baseline{start, 1.0, "illustrative"};
     i.targets = {target{target_kind::target, end, 1.5, target_basis::absolute, "", {}}};
     return i;
   }
@@ -55,7 +55,8 @@ regiokpi::indicator make_indicator(int k) {
     i.time_rule = time_rule::last;
     i.space_rule = space_rule::coverage;
     i.coverage = coverage_rule{"region", "", 50, false};
-    i.baseline = baseline{start, 0, ""};
+    i.breakdowns = {breakdown{"region", ""}};
+    i.baseline = baseline{start, 0, "illustrative"};
     i.targets = {target{target_kind::target, end, double{n_regions}, target_basis::absolute, "", {}}};
     return i;
   }
@@ -74,7 +75,7 @@ regiokpi::indicator make_indicator(int k) {
       i.unit = "%";
       i.time_rule = time_rule::avg;
       i.space_rule = space_rule::avg;
-      i.baseline = baseline{start, 40, ""};
+      i.baseline = baseline{start, 40, "illustrative"};
       i.targets = {target{target_kind::target, end, 60, target_basis::absolute, "", {}}};
       break;
     case 2:  // an amount that should fall
@@ -83,7 +84,7 @@ regiokpi::indicator make_indicator(int k) {
       i.direction = direction::decrease;
       i.time_rule = time_rule::sum;
       i.space_rule = space_rule::sum;
-      i.baseline = baseline{start, 20'000, ""};
+      i.baseline = baseline{start, 20'000, "illustrative"};
       i.targets = {target{target_kind::target, end, -20, target_basis::percent_change, "", {}}};
       break;
     default:  // a ratio: the last value of the period, the best region
@@ -91,7 +92,7 @@ regiokpi::indicator make_indicator(int k) {
       i.unit = "ratio";
       i.time_rule = time_rule::last;
       i.space_rule = space_rule::max;
-      i.baseline = baseline{start, 1, ""};
+      i.baseline = baseline{start, 1, "illustrative"};
       i.targets = {target{target_kind::target, end, 2, target_basis::absolute, "", {}}};
       break;
   }
@@ -170,7 +171,8 @@ const fixture& data() {
       const double trend = (unit(rng) - 0.3) * 0.04;  // relative change per month
       for (int m = 0; m < n_months; ++m)
         for (int r = 0; r < n_regions; ++r) {
-          const double v = std::max(0.0, level * (1 + trend * m) * (1 + noise(rng)));
+          double v = std::max(0.0, level * (1 + trend * m) * (1 + noise(rng)));
+          if (is_coverage(i) || i % 4 == 1) v = std::min(v, 100.0);  // a percentage (make_indicator)
           batch.push_back(measurement{ids[static_cast<std::size_t>(i)],
                                       months[static_cast<std::size_t>(m)],
                                       {members[static_cast<std::size_t>(r)]},

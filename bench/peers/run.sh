@@ -26,7 +26,7 @@ fi
 
 job=()
 if [[ ",$engines," == *,regiokpi,* || ",$engines," == *,regiokpi-cli,* ]]; then
-  cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DREGIOKPI_BUILD_CLI=ON >/dev/null
   cmake --build "$build" --target regiokpi_job regiokpi_cli -j2
   job=(--regiokpi-job "$build/regiokpi_job" --regiokpi-cli "$build/regiokpi/regiokpi")
 fi
