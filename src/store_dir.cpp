@@ -790,37 +790,48 @@ store_summary store_describe(const std::string& dir) {
 }
 
 std::vector<diagnostic> store_verify(const std::string& dir) {
-  std::vector<diagnostic> problems;
-  std::optional<store_summary> m;
-  try {
-    m = detail::read_manifest(dir);
-  } catch (const error& e) {
-    return {{detail::join(dir, "manifest.json"), e.what()}};
-  }
-  if (!m) return {{detail::join(dir, "manifest.json"), "missing: no store here"}};
-  std::vector<store_batch> files = m->dictionaries;
-  files.insert(files.end(), m->batches.begin(), m->batches.end());
-  for (const auto& f : files) {
-    const std::string path = detail::join(dir, f.file);
+  // A writer may replace the manifest (and remove the files it no longer names) while this runs: a
+  // problem found under a manifest that has since been replaced is checked again under the new one.
+  for (int attempt = 0;; ++attempt) {
+    std::vector<diagnostic> problems;
+    std::optional<store_summary> m;
     try {
-      std::uint64_t bytes = 0;
-      const std::string sum = detail::checksum_text(detail::file_checksum(path, bytes));
-      if (bytes != f.bytes)
-        problems.push_back({path, std::to_string(bytes) + " bytes, the manifest says " + std::to_string(f.bytes)});
-      else if (sum != f.checksum)
-        problems.push_back({path, "checksum " + sum + ", the manifest says " + f.checksum + " (the file is damaged)"});
+      m = detail::read_manifest(dir);
     } catch (const error& e) {
-      problems.push_back({path, e.what()});
+      return {{detail::join(dir, "manifest.json"), e.what()}};
     }
-  }
-  if (problems.empty()) {
+    if (!m) return {{detail::join(dir, "manifest.json"), "missing: no store here"}};
+    std::vector<store_batch> files = m->dictionaries;
+    files.insert(files.end(), m->batches.begin(), m->batches.end());
+    for (const auto& f : files) {
+      const std::string path = detail::join(dir, f.file);
+      try {
+        std::uint64_t bytes = 0;
+        const std::string sum = detail::checksum_text(detail::file_checksum(path, bytes));
+        if (bytes != f.bytes)
+          problems.push_back({path, std::to_string(bytes) + " bytes, the manifest says " + std::to_string(f.bytes)});
+        else if (sum != f.checksum)
+          problems.push_back({path, "checksum " + sum + ", the manifest says " + f.checksum + " (the file is damaged)"});
+      } catch (const error& e) {
+        problems.push_back({path, e.what()});
+      }
+    }
+    if (problems.empty()) {
+      try {
+        (void)detail::store_files::open(dir, *m);
+      } catch (const error& e) {
+        problems.push_back({dir, e.what()});
+      }
+    }
+    if (problems.empty() || attempt >= 4) return problems;
+    std::optional<store_summary> now;
     try {
-      (void)detail::store_files::open(dir, *m);
-    } catch (const error& e) {
-      problems.push_back({dir, e.what()});
+      now = detail::read_manifest(dir);
+    } catch (const error&) {
+      return problems;
     }
+    if (!now || now->generation == m->generation) return problems;
   }
-  return problems;
 }
 
 store_summary store_compact(const std::string& dir, const store_write_options& write) {
