@@ -111,7 +111,8 @@ void write_and_exit(const fixture& f, const char* dir) {
   std::filesystem::create_directories(d);
   std::ofstream(d + "/programme.json") << regiokpi::write_programme(f.prog);
   regiokpi::store_save(f.store, d + "/store");
-  std::printf("wrote %s/programme.json (%d indicators) and %s/store (%zu rows)\n", dir, n_indicators, dir, f.store.size());
+  std::printf("wrote %s/programme.json (%d indicators) and %s/store (%zu rows)\n", dir, n_indicators, dir,
+              f.store.size());
   std::exit(0);
 }
 

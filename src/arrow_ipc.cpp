@@ -329,7 +329,8 @@ table read_file(const std::string& path) {
         c.type = kind::float64;
         break;
       case fb::Type_Date:
-        if (f->type_as_Date()->unit() != fb::DateUnit_DAY) throw bad("column " + quote(c.name) + ": only date32 is read");
+        if (f->type_as_Date()->unit() != fb::DateUnit_DAY)
+          throw bad("column " + quote(c.name) + ": only date32 is read");
         c.type = kind::date32;
         break;
       case fb::Type_Utf8:
@@ -378,7 +379,8 @@ table read_file(const std::string& path) {
       throw bad("column " + quote(col) + ": a buffer lies outside the body");
     if (static_cast<std::uint64_t>(b->length()) < need) throw bad("column " + quote(col) + ": a buffer is too short");
     const unsigned char* p = body + b->offset();
-    if (reinterpret_cast<std::uintptr_t>(p) % align != 0) throw bad("column " + quote(col) + ": a buffer is misaligned");
+    if (reinterpret_cast<std::uintptr_t>(p) % align != 0)
+      throw bad("column " + quote(col) + ": a buffer is misaligned");
     return b->length() == 0 ? nullptr : p;
   };
   for (std::size_t k = 0; k < nfields; ++k) {
@@ -392,13 +394,15 @@ table read_file(const std::string& path) {
       if (validity == nullptr) throw bad("column " + quote(c.name) + ": nulls without a validity bitmap");
       c.validity = static_cast<const std::uint8_t*>(validity);
       std::size_t present = 0;
-      for (std::size_t i = 0; i < t.rows / 8; ++i) present += static_cast<std::size_t>(__builtin_popcount(c.validity[i]));
+      for (std::size_t i = 0; i < t.rows / 8; ++i)
+        present += static_cast<std::size_t>(__builtin_popcount(c.validity[i]));
       for (std::size_t i = t.rows / 8 * 8; i < t.rows; ++i) present += c.present(i) ? 1u : 0u;
       if (present + c.null_count != t.rows) throw bad("column " + quote(c.name) + ": the null count is wrong");
     }
     if (c.type == kind::utf8) {
       c.offsets = static_cast<const std::int32_t*>(buffer(c.name, (t.rows + 1) * 4, 4));
-      const std::size_t avail = static_cast<std::size_t>(rb->buffers()->Get(static_cast<flatbuffers::uoffset_t>(bi))->length());
+      const std::size_t avail =
+          static_cast<std::size_t>(rb->buffers()->Get(static_cast<flatbuffers::uoffset_t>(bi))->length());
       c.data = buffer(c.name, 0, 1);
       c.data_bytes = avail;
       if (c.offsets == nullptr) {
@@ -407,7 +411,8 @@ table read_file(const std::string& path) {
         if (c.offsets[0] < 0) throw bad("column " + quote(c.name) + ": negative offset");
         for (std::size_t i = 0; i < t.rows; ++i)
           if (c.offsets[i + 1] < c.offsets[i]) throw bad("column " + quote(c.name) + ": offsets descend");
-        if (static_cast<std::size_t>(c.offsets[t.rows]) > avail) throw bad("column " + quote(c.name) + ": offsets past the bytes");
+        if (static_cast<std::size_t>(c.offsets[t.rows]) > avail)
+          throw bad("column " + quote(c.name) + ": offsets past the bytes");
       }
       if (c.data == nullptr) c.data = "";
     } else {

@@ -32,8 +32,7 @@ class checksum64 {
 
  private:
   void block(const unsigned char* p) noexcept;
-  std::uint64_t lane_[4] = {0x60EA27EEADC0B5D6ULL, 0xC2B2AE3D27D4EB4FULL, 0x165667B19E3779F9ULL,
-                            0x9E3779B185EBCA87ULL};
+  std::uint64_t lane_[4] = {0x60EA27EEADC0B5D6ULL, 0xC2B2AE3D27D4EB4FULL, 0x165667B19E3779F9ULL, 0x9E3779B185EBCA87ULL};
   unsigned char tail_[32] = {};
   std::size_t buffered_ = 0;
   std::uint64_t total_ = 0;
@@ -47,9 +46,7 @@ namespace arrow_ipc {
 enum class kind : std::uint8_t { uint8, uint32, date32, float64, utf8 };
 
 /// Bytes per value of a fixed-width kind (utf8: its int32 offsets).
-constexpr std::size_t width(kind k) noexcept {
-  return k == kind::uint8 ? 1 : k == kind::float64 ? 8 : 4;
-}
+constexpr std::size_t width(kind k) noexcept { return k == kind::uint8 ? 1 : k == kind::float64 ? 8 : 4; }
 
 /// One column to write: `rows` values at `data` (utf8: rows + 1 int32 offsets at `offsets` into the
 /// bytes at `data`). `validity`, when set, is an LSB-first bitmap (1 = present) with null_count zeros.

@@ -483,7 +483,8 @@ int rk_store_import(const char* dir, const char* csv_path, const rk_ingest_optio
     require(dir != nullptr && csv_path != nullptr, "rk_store_import: NULL argument");
     regiokpi::store_write_options w;
     w.wait = wait != 0;
-    const regiokpi::ingest_summary s = regiokpi::store_import_csv(dir, csv_path, to_ingest_options(options, csv_path), w);
+    const regiokpi::ingest_summary s =
+        regiokpi::store_import_csv(dir, csv_path, to_ingest_options(options, csv_path), w);
     if (rows) *rows = s.rows;
   });
 }

@@ -60,7 +60,7 @@ class ingest_checker {
     return found;
   }
 
- /// Why a value does not suit a measure kind ("is negative, a count cannot be"), or nullptr.
+  /// Why a value does not suit a measure kind ("is negative, a count cannot be"), or nullptr.
   static const char* unsuitable(measure_kind kind, double v) {
     switch (kind) {
       case measure_kind::count:
@@ -75,6 +75,7 @@ class ingest_checker {
         return nullptr;
     }
   }
+
  private:
   static std::string format(double v) { return number_text(v); }  // shortest round-trip (error.hpp)
 

@@ -80,8 +80,8 @@ std::string file_name(const char* stem, std::uint64_t generation) {
 // ---- the manifest -------------------------------------------------------------------------------
 
 json batch_json(const store_batch& b) {
-  json j = {{"file", b.file},   {"source", b.source}, {"imported_at", b.imported_at}, {"rows", b.rows},
-            {"bytes", b.bytes}, {"checksum", b.checksum}};
+  json j = {{"file", b.file}, {"source", b.source}, {"imported_at", b.imported_at},
+            {"rows", b.rows}, {"bytes", b.bytes},   {"checksum", b.checksum}};
   j["first_date"] = b.first ? json(format_date(*b.first)) : json(nullptr);
   j["last_date"] = b.last ? json(format_date(*b.last)) : json(nullptr);
   if (!b.merged.empty()) {
@@ -101,8 +101,12 @@ std::string manifest_checksum(json j) {
 }
 
 std::string manifest_text(const store_summary& s) {
-  json j = {{"format", "regiokpi-store"}, {"version", format_version}, {"generation", s.generation},
-            {"dimensions", s.dimensions},  {"rows", s.rows},           {"series", s.series}};
+  json j = {{"format", "regiokpi-store"},
+            {"version", format_version},
+            {"generation", s.generation},
+            {"dimensions", s.dimensions},
+            {"rows", s.rows},
+            {"series", s.series}};
   json b = json::array(), d = json::array();
   for (const auto& x : s.batches) b.push_back(batch_json(x));
   for (const auto& x : s.dictionaries) d.push_back(batch_json(x));
@@ -210,7 +214,8 @@ std::optional<store_summary> read_manifest(const std::string& dir) {
   if (s.dictionaries.size() != 2) r.fail("/dictionaries", "expected the series and the strings file");
   std::size_t rows = 0;
   for (const auto& b : s.batches) rows += b.rows;
-  if (rows != s.rows) r.fail("/rows", "the batches hold " + std::to_string(rows) + " rows, not " + std::to_string(s.rows));
+  if (rows != s.rows)
+    r.fail("/rows", "the batches hold " + std::to_string(rows) + " rows, not " + std::to_string(s.rows));
   return s;
 }
 
@@ -324,15 +329,36 @@ class store_lock {
   int fd_ = -1;
 };
 
-void make_directory(const std::string& dir) {
+/// Creates the store directory when missing; true when this call created it.
+bool make_directory(const std::string& dir) {
   struct stat sb {};
   if (::stat(dir.c_str(), &sb) == 0) {
     if (!S_ISDIR(sb.st_mode)) throw error(errc::io_error, dir + ": not a directory");
-    return;
+    return false;
   }
-  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) fail_errno(dir + ": cannot create the store directory");
+  if (::mkdir(dir.c_str(), 0755) != 0) {
+    if (errno == EEXIST) return false;
+    fail_errno(dir + ": cannot create the store directory");
+  }
   const auto slash = dir.find_last_of('/');
   fsync_path(slash == std::string::npos ? "." : slash == 0 ? "/" : dir.substr(0, slash), true);
+  return true;
+}
+
+/// Runs a first write into a directory this call created; when it fails, the directory goes again
+/// (with its lock and whatever the writer left), so a rejected first batch leaves nothing behind.
+template <class Write>
+auto first_write(const std::string& dir, bool created, Write&& write) {
+  try {
+    return write();
+  } catch (...) {
+    if (created && !read_manifest(dir)) {
+      remove_unreferenced(dir, std::nullopt);
+      ::unlink(join(dir, lock_name).c_str());
+      ::rmdir(dir.c_str());  // fails, harmlessly, if anything else is in it
+    }
+    throw;
+  }
 }
 
 }  // namespace
@@ -355,7 +381,8 @@ struct store_files {
     if (st.has_recorded_at_) {
       std::size_t nulls = 0;
       const std::int32_t* r = st.recorded_at_.data() + a;
-      rec_bits = bitmap(n, [&](std::size_t i) { return r[i] != no_day; }, nulls);
+      rec_bits = bitmap(
+          n, [&](std::size_t i) { return r[i] != no_day; }, nulls);
       cols.push_back({.name = "recorded_at",
                       .type = ipc::kind::date32,
                       .data = r,
@@ -379,7 +406,8 @@ struct store_files {
         present[*it - a] = 1;
       }
       std::size_t nulls = 0;
-      text_bits = bitmap(n, [&](std::size_t i) { return present[i] != 0; }, nulls);
+      text_bits = bitmap(
+          n, [&](std::size_t i) { return present[i] != 0; }, nulls);
       cols.push_back({.name = "text",
                       .type = ipc::kind::uint32,
                       .data = text_ids.data(),
@@ -481,12 +509,15 @@ struct store_files {
     {
       const std::string& file = m.dictionaries[0].file;
       const ipc::table t = ipc::read_file(where(file));
-      if (t.rows != m.series) throw damaged(file, std::to_string(t.rows) + " series, the manifest says " + std::to_string(m.series));
-      if (t.columns.size() != 2 * nd + 3) throw damaged(file, "not a series file for " + std::to_string(nd) + " dimensions");
+      if (t.rows != m.series)
+        throw damaged(file, std::to_string(t.rows) + " series, the manifest says " + std::to_string(m.series));
+      if (t.columns.size() != 2 * nd + 3)
+        throw damaged(file, "not a series file for " + std::to_string(nd) + " dimensions");
       std::vector<const std::uint32_t*> id_cols;
       for (std::size_t k = nd + 2; k < t.columns.size(); ++k) {
         const ipc::column_in& c = t.columns[k];
-        if (c.type != ipc::kind::uint32 || c.null_count != 0) throw damaged(file, "column " + quote(c.name) + " is not uint32");
+        if (c.type != ipc::kind::uint32 || c.null_count != 0)
+          throw damaged(file, "column " + quote(c.name) + " is not uint32");
         id_cols.push_back(c.values<std::uint32_t>());
       }
       std::vector<std::uint32_t> key(nd + 1);
@@ -499,7 +530,8 @@ struct store_files {
           key[d + 1] = id_cols[d + 1][s];
           if (key[d + 1] >= st.members_.size()) throw damaged(file, "series " + std::to_string(s) + ": no such member");
         }
-        if (store_access::add_series(st, key.data()) != s) throw damaged(file, "series " + std::to_string(s) + " twice");
+        if (store_access::add_series(st, key.data()) != s)
+          throw damaged(file, "series " + std::to_string(s) + " twice");
       }
     }
     // Batches.
@@ -507,7 +539,8 @@ struct store_files {
     bool status = false, source = false, recorded = false, revision = false, note = false;
     for (const auto& b : m.batches) {
       ipc::table t = ipc::read_file(where(b.file));
-      if (t.rows != b.rows) throw damaged(b.file, std::to_string(t.rows) + " rows, the manifest says " + std::to_string(b.rows));
+      if (t.rows != b.rows)
+        throw damaged(b.file, std::to_string(t.rows) + " rows, the manifest says " + std::to_string(b.rows));
       auto col = [&](const char* name, ipc::kind k, bool required) -> const ipc::column_in* {
         const ipc::column_in* c = t.find(name);
         if (c == nullptr) {
@@ -624,10 +657,10 @@ struct store_files {
     std::vector<std::string_view> members(nd);
     for (std::size_t s = 0; s < ns; ++s) {
       for (std::size_t d = 0; d < nd; ++d) members[d] = st.members_[st.series_members_[s * nd + d]];
-      kind_of[s] = checker.check(st.indicators_[st.series_indicator_[s]], members, nullptr,
-                                 [&](std::size_t, std::string why) {
-                                   if (series_problem[s].empty()) series_problem[s] = std::move(why);
-                                 });
+      kind_of[s] =
+          checker.check(st.indicators_[st.series_indicator_[s]], members, nullptr, [&](std::size_t, std::string why) {
+            if (series_problem[s].empty()) series_problem[s] = std::move(why);
+          });
     }
     std::vector<diagnostic> problems;
     std::size_t found = 0;
@@ -669,7 +702,9 @@ namespace {
 std::pair<measurement_store, store_summary> open_dir(const std::string& dir) {
   for (int attempt = 0;; ++attempt) {
     std::optional<store_summary> m = read_manifest(dir);
-    if (!m) throw error(errc::not_found, dir + ": no store here (no " + manifest_name + "); create one with `regiokpi import`");
+    if (!m)
+      throw error(errc::not_found,
+                  dir + ": no store here (no " + manifest_name + "); create one with `regiokpi import`");
     try {
       measurement_store st = store_files::open(dir, *m);
       return {std::move(st), std::move(*m)};
@@ -703,7 +738,8 @@ void publish(const std::string& dir, store_summary& s) {
     }
     if (::fsync(fd) != 0 || ::close(fd) != 0) fail_errno(tmp + ": cannot sync");
   }
-  if (::rename(tmp.c_str(), join(dir, manifest_name).c_str()) != 0) fail_errno(join(dir, manifest_name) + ": cannot replace");
+  if (::rename(tmp.c_str(), join(dir, manifest_name).c_str()) != 0)
+    fail_errno(join(dir, manifest_name) + ": cannot replace");
   fsync_path(dir, true);
   remove_unreferenced(dir, s);
 }
@@ -760,27 +796,31 @@ measurement_store store_open(const std::string& dir, const programme* prog, std:
 
 ingest_summary store_import_csv(const std::string& dir, const std::string& csv_path, const ingest_options& options,
                                 const store_write_options& write) {
-  detail::make_directory(dir);
-  const std::string source = write.source_name.empty() ? csv_path : write.source_name;
-  const detail::store_lock lock(dir, write.wait, "regiokpi import of " + source);
-  const std::optional<store_summary> m = detail::read_manifest(dir);
-  detail::remove_unreferenced(dir, m);  // what an interrupted writer left
-  measurement_store st = m ? detail::store_files::open(dir, *m) : measurement_store{};
-  const std::size_t before = st.size();
-  ingest_options io = options;
-  if (io.source_name.empty()) io.source_name = csv_path;
-  const ingest_summary sum = ingest_csv_file(st, csv_path, io);
-  detail::append_batch(dir, st, before, m, source);
-  return sum;
+  const bool created = detail::make_directory(dir);
+  return detail::first_write(dir, created, [&] {
+    const std::string source = write.source_name.empty() ? csv_path : write.source_name;
+    const detail::store_lock lock(dir, write.wait, "regiokpi import of " + source);
+    const std::optional<store_summary> m = detail::read_manifest(dir);
+    detail::remove_unreferenced(dir, m);  // what an interrupted writer left
+    measurement_store st = m ? detail::store_files::open(dir, *m) : measurement_store{};
+    const std::size_t before = st.size();
+    ingest_options io = options;
+    if (io.source_name.empty()) io.source_name = csv_path;
+    const ingest_summary sum = ingest_csv_file(st, csv_path, io);
+    detail::append_batch(dir, st, before, m, source);
+    return sum;
+  });
 }
 
 void store_save(const measurement_store& store, const std::string& dir, const store_write_options& write) {
-  detail::make_directory(dir);
-  const detail::store_lock lock(dir, write.wait, "regiokpi store_save");
-  const std::optional<store_summary> m = detail::read_manifest(dir);
-  if (m) throw error(errc::invalid_argument, dir + ": already holds a store (append with store_import_csv)");
-  detail::remove_unreferenced(dir, m);
-  detail::append_batch(dir, store, 0, m, write.source_name.empty() ? "store_save" : write.source_name);
+  const bool created = detail::make_directory(dir);
+  detail::first_write(dir, created, [&] {
+    const detail::store_lock lock(dir, write.wait, "regiokpi store_save");
+    const std::optional<store_summary> m = detail::read_manifest(dir);
+    if (m) throw error(errc::invalid_argument, dir + ": already holds a store (append with store_import_csv)");
+    detail::remove_unreferenced(dir, m);
+    detail::append_batch(dir, store, 0, m, write.source_name.empty() ? "store_save" : write.source_name);
+  });
 }
 
 store_summary store_describe(const std::string& dir) {
@@ -811,7 +851,8 @@ std::vector<diagnostic> store_verify(const std::string& dir) {
         if (bytes != f.bytes)
           problems.push_back({path, std::to_string(bytes) + " bytes, the manifest says " + std::to_string(f.bytes)});
         else if (sum != f.checksum)
-          problems.push_back({path, "checksum " + sum + ", the manifest says " + f.checksum + " (the file is damaged)"});
+          problems.push_back(
+              {path, "checksum " + sum + ", the manifest says " + f.checksum + " (the file is damaged)"});
       } catch (const error& e) {
         problems.push_back({path, e.what()});
       }

@@ -54,11 +54,25 @@ std::vector<std::string> rows_of(const measurement_store& st) {
 TEST(StoreDir, SaveAndOpenKeepEveryColumn) {
   measurement_store st;
   std::vector<measurement> rows = {
-      {.indicator = "jobs", .when = parse_date("2021-03-31"), .coordinates = {"emmen", "zorg"}, .value = 12.5,
-       .status = measurement_status::final, .source = "CBS", .recorded_at = parse_date("2021-04-20"), .note = "n1"},
-      {.indicator = "jobs", .when = parse_date("2021-03-31"), .coordinates = {"emmen", "zorg"}, .value = 13,
-       .status = measurement_status::provisional, .source = "CBS", .revision = 1},
-      {.indicator = "pilot", .when = parse_date("2021-06-30"), .coordinates = {"", ""}, .value = 0,
+      {.indicator = "jobs",
+       .when = parse_date("2021-03-31"),
+       .coordinates = {"emmen", "zorg"},
+       .value = 12.5,
+       .status = measurement_status::final,
+       .source = "CBS",
+       .recorded_at = parse_date("2021-04-20"),
+       .note = "n1"},
+      {.indicator = "jobs",
+       .when = parse_date("2021-03-31"),
+       .coordinates = {"emmen", "zorg"},
+       .value = 13,
+       .status = measurement_status::provisional,
+       .source = "CBS",
+       .revision = 1},
+      {.indicator = "pilot",
+       .when = parse_date("2021-06-30"),
+       .coordinates = {"", ""},
+       .value = 0,
        .text = "running in 3 of 6"},
       {.indicator = "jobs", .when = parse_date("2020-01-01"), .coordinates = {"assen", ""}, .value = -4}};
   st.append({"region", "sector"}, rows);
@@ -105,8 +119,8 @@ TEST(StoreDir, BatchesWithNewDimensionsAndProvenanceLineUp) {
   EXPECT_EQ(s.rows, 2u);
   EXPECT_THAT(s.dimensions, ::testing::ElementsAre("region", "sector"));
   const measurement_store st = store_open(t / "s");
-  EXPECT_THAT(rows_of(st), ::testing::ElementsAre("jobs|2021-01-31|emmen||1|||-|0||",
-                                                  "jobs|2021-02-28|assen|zorg|2||CBS|-|0||"));
+  EXPECT_THAT(rows_of(st),
+              ::testing::ElementsAre("jobs|2021-01-31|emmen||1|||-|0||", "jobs|2021-02-28|assen|zorg|2||CBS|-|0||"));
   // The same as one in-memory store fed both files.
   measurement_store mem;
   ingest_csv_file(mem, t / "a.csv");

@@ -59,7 +59,8 @@ const bool registered = register_command(
      [](CLI::App& app) -> std::function<int()> {
        auto o = std::make_shared<options>();
        app.add_option("programme", o->programme_path, "Programme definition (JSON)")->required();
-       app.add_option("measurements", o->measurements_path, "Measurements: a CSV file or a store directory")->required();
+       app.add_option("measurements", o->measurements_path, "Measurements: a CSV file or a store directory")
+           ->required();
        app.add_option("--as-of", o->as_of, "Check on this date (YYYY-MM-DD; default today)");
        app.add_option("--as-recorded-on", o->as_recorded_on,
                       "Use only what was recorded on or before this date (YYYY-MM-DD)");

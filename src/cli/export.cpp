@@ -55,7 +55,8 @@ const bool registered = register_command(
            app.add_subcommand("iati", "IATI 2.03 activity XML: results, indicators, periods (docs/iati.md)");
        auto o = std::make_shared<options>();
        iati->add_option("programme", o->programme_path, "Programme definition (JSON)")->required();
-       iati->add_option("measurements", o->measurements_path, "Measurements: a CSV file or a store directory")->required();
+       iati->add_option("measurements", o->measurements_path, "Measurements: a CSV file or a store directory")
+           ->required();
        iati->add_option("--as-of", o->as_of, "Actuals of the periods that end on or before this date")->required();
        iati->add_option("--reporting-org", o->reporting_org,
                         "The publisher's IATI organisation identifier (the activity is REF-<programme id>)")

@@ -150,7 +150,8 @@ const bool registered = register_command({
     "Forecast each aggregated series H periods ahead (CSV with prediction intervals)",
     [](CLI::App& app) -> std::function<int()> {
       auto o = std::make_shared<options>();
-      app.add_option("measurements", o->input, "Measurements: a CSV file (indicator,date,value and dimension columns) or a store directory")
+      app.add_option("measurements", o->input,
+                     "Measurements: a CSV file (indicator,date,value and dimension columns) or a store directory")
           ->required();
       app.add_option("--period", o->period, "Period type: day, week, month, quarter, half_year, year, financial_year")
           ->required();

@@ -78,7 +78,8 @@ measurement_store load_measurements(const std::string& path, const programme* pr
     // A directory is read as a store; one without a manifest is an input that cannot be read (exit 3),
     // as any other directory given for a file is.
     if (!std::filesystem::exists(std::filesystem::path(path) / "manifest.json", ec))
-      throw error(errc::io_error, path + ": not a regular file, nor a store directory (no manifest.json; docs/store.md)");
+      throw error(errc::io_error,
+                  path + ": not a regular file, nor a store directory (no manifest.json; docs/store.md)");
     return store_open(path, prog);
   }
   measurement_store store;

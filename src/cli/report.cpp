@@ -119,9 +119,10 @@ int run(const options& o) {
 
   const programme prog = read_programme_file(o.programme_path);
   progress_bar bar;
-  const measurement_store store = load_measurements(o.measurements_path, &prog, [&bar](std::uint64_t done, std::uint64_t total) {
-    bar.show("reading", static_cast<std::size_t>(done), static_cast<std::size_t>(total));
-  });
+  const measurement_store store =
+      load_measurements(o.measurements_path, &prog, [&bar](std::uint64_t done, std::uint64_t total) {
+        bar.show("reading", static_cast<std::size_t>(done), static_cast<std::size_t>(total));
+      });
   s.progress = [&bar](std::size_t done, std::size_t total) { bar.show("evaluating", done, total); };
   const programme_report rep = evaluate_programme(prog, store, s);
   bar.finish();
@@ -148,7 +149,8 @@ const bool registered = register_command(
      [](CLI::App& app) -> std::function<int()> {
        auto o = std::make_shared<options>();
        app.add_option("programme", o->programme_path, "Programme definition (JSON)")->required();
-       app.add_option("measurements", o->measurements_path, "Measurements: a CSV file or a store directory")->required();
+       app.add_option("measurements", o->measurements_path, "Measurements: a CSV file or a store directory")
+           ->required();
        app.add_option("--as-of", o->as_of, "Evaluate on this date (YYYY-MM-DD)")->required();
        app.add_option("--as-recorded-on", o->as_recorded_on,
                       "Use only what was recorded on or before this date (YYYY-MM-DD)");

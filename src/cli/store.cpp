@@ -37,8 +37,12 @@ int run_info(const store_cli_options& o) {
   const store_summary s = store_describe(o.dir);
   std::string out;
   if (o.format == "json") {
-    nlohmann::json j = {{"store", s.path},          {"generation", s.generation}, {"dimensions", s.dimensions},
-                        {"rows", s.rows},           {"series", s.series},         {"batches", nlohmann::json::array()},
+    nlohmann::json j = {{"store", s.path},
+                        {"generation", s.generation},
+                        {"dimensions", s.dimensions},
+                        {"rows", s.rows},
+                        {"series", s.series},
+                        {"batches", nlohmann::json::array()},
                         {"dictionaries", nlohmann::json::array()}};
     for (const auto& b : s.batches) j["batches"].push_back(batch_json(b));
     for (const auto& b : s.dictionaries) j["dictionaries"].push_back(batch_json(b));
@@ -57,7 +61,8 @@ int run_info(const store_cli_options& o) {
     for (std::size_t k = 0; k < s.batches.size(); ++k) {
       const auto& b = s.batches[k];
       out += std::to_string(k + 1) + "\t" + b.file + "\t" + b.source + "\t" + std::to_string(b.rows) + "\t" +
-             date_text(b.first) + "\t" + date_text(b.last) + "\t" + b.imported_at + "\t" + std::to_string(b.bytes) + "\n";
+             date_text(b.first) + "\t" + date_text(b.last) + "\t" + b.imported_at + "\t" + std::to_string(b.bytes) +
+             "\n";
       for (const auto& m : b.merged)
         out += "\t(merged)\t" + m.source + "\t" + std::to_string(m.rows) + "\t" + date_text(m.first) + "\t" +
                date_text(m.last) + "\t" + m.imported_at + "\t\n";
@@ -103,10 +108,12 @@ const bool registered = register_command(
        info->add_option("dir", o->dir, "Store directory")->required();
        info->add_option("--format", o->format, "text or json")->check(CLI::IsMember({"text", "json"}));
        info->add_option("-o,--output", o->output, "Output file ('-' for standard output)");
-       CLI::App* verify = app.add_subcommand("verify", "Check every file's size and checksum; exit 1 naming a damaged file");
+       CLI::App* verify =
+           app.add_subcommand("verify", "Check every file's size and checksum; exit 1 naming a damaged file");
        verify->add_option("dir", o->dir, "Store directory")->required();
        verify->add_option("-o,--output", o->output, "Output file ('-' for standard output)");
-       CLI::App* compact = app.add_subcommand("compact", "Merge all batches into one, keeping every row and its history");
+       CLI::App* compact =
+           app.add_subcommand("compact", "Merge all batches into one, keeping every row and its history");
        compact->add_option("dir", o->dir, "Store directory")->required();
        compact->add_flag("--wait", o->wait, "Wait while another process writes the store, instead of failing");
        return [o, info, verify] {

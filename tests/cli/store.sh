@@ -111,6 +111,10 @@ rc=$?
 grep -q "bad.csv:2:" "$tmp/err" || fail "bad batch message: $(cat "$tmp/err")"
 ls "$st" | cmp -s - "$tmp/ls-before" || fail "a rejected batch left files"
 cmp -s "$st/manifest.json" "$tmp/manifest-before" || fail "a rejected batch changed the manifest"
+# A rejected first batch leaves no store directory behind.
+"$bin" import "$tmp/bad.csv" --store "$tmp/new-store" --programme "$ex/programme.json" 2>/dev/null
+[ $? = 1 ] || fail "bad first batch: exit code"
+[ -e "$tmp/new-store" ] && fail "a rejected first batch left $(ls -a "$tmp/new-store")"
 
 # A second writer: refused naming the holder; with --wait it goes on once the lock is free.
 printf 'indicator,date,region,value\nW-c1.assessments,2023-01-31,emmen,1\n' >"$tmp/one.csv"

@@ -52,8 +52,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::ifstream in(target, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }();
-  std::ofstream(target, std::ios::binary | std::ios::trunc).write(reinterpret_cast<const char*>(data + 1),
-                                                                   static_cast<std::streamsize>(size - 1));
+  std::ofstream(target, std::ios::binary | std::ios::trunc)
+      .write(reinterpret_cast<const char*>(data + 1), static_cast<std::streamsize>(size - 1));
   try {
     const regiokpi::measurement_store st = regiokpi::store_open((f.dir / "s").string());
     if (st.size() != regiokpi::store_describe((f.dir / "s").string()).rows) std::abort();
