@@ -473,7 +473,10 @@ iati_import import_iati(std::string_view xml, std::string_view source_name, std:
                 im.drop(w, "a location without ref");
                 continue;
               }
-              auto [col, mem] = location_column(*ref);
+              // Named, not a structured binding: Clang 14 cannot capture one in the lambda below.
+              const auto location = location_column(*ref);
+              const auto& col = location.first;
+              const auto& mem = location.second;
               if (std::any_of(coords.begin(), coords.end(), [&](const auto& have) { return have.first == col; })) {
                 im.drop(w,
                         "a second location of the same kind on one value: a measurement has one member per "
