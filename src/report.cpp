@@ -93,16 +93,16 @@ json indicator_json(const indicator_report& i) {
                     {"value", rv.value},
                     {"basis", std::string(to_string(rv.basis))},
                     {"reason", rv.reason}});
-    t["revisions"] = rs;
-    revs.push_back(t);
+    t["revisions"] = std::move(rs);
+    revs.push_back(std::move(t));
   }
-  j["revisions"] = revs;
+  j["revisions"] = std::move(revs);
   if (p.coverage) {
     json c;
     c["met"] = p.coverage->met;
     c["total"] = p.coverage->total;
     c["unmet"] = p.coverage->unmet;
-    j["coverage"] = c;
+    j["coverage"] = std::move(c);
   }
   if (p.milestone) {
     json m;
@@ -110,11 +110,11 @@ json indicator_json(const indicator_report& i) {
     m["delivered_on"] = day(p.milestone->delivered_on);
     m["due"] = day(p.milestone->due);
     m["late"] = p.milestone->late;
-    j["milestone"] = m;
+    j["milestone"] = std::move(m);
   }
   json series = json::array();
   for (const auto& s : i.series) series.push_back(json::array({format_date(s.when), s.value}));
-  j["series"] = series;
+  j["series"] = std::move(series);
   return j;
 }
 
@@ -255,7 +255,7 @@ std::string report_to_json(const programme_report& r) {
   j["rollup"] = std::string(to_string(r.rollup));
   json inds = json::array();
   for (const auto& i : r.indicators) inds.push_back(indicator_json(i));
-  j["indicators"] = inds;
+  j["indicators"] = std::move(inds);
   json nodes = json::array();
   for (const auto& n : r.nodes) {
     json o;
@@ -273,14 +273,14 @@ std::string report_to_json(const programme_report& r) {
     json counts = json::object();
     for (std::size_t k = 0; k < progress_status_count; ++k)
       counts[std::string(to_string(static_cast<progress_status>(k)))] = n.indicator_counts[k];
-    o["indicator_counts"] = counts;
+    o["indicator_counts"] = std::move(counts);
     json kids = json::object();
     for (std::size_t k = 0; k < progress_status_count; ++k)
       kids[std::string(to_string(static_cast<progress_status>(k)))] = n.children_counts[k];
-    o["children_counts"] = kids;
-    nodes.push_back(o);
+    o["children_counts"] = std::move(kids);
+    nodes.push_back(std::move(o));
   }
-  j["nodes"] = nodes;
+  j["nodes"] = std::move(nodes);
   if (r.data_quality) j["data_quality"] = json::parse(quality_to_json(*r.data_quality));
   return j.dump(2) + "\n";
 }
