@@ -15,8 +15,8 @@ fail() {
 }
 rounds=${STORE_KILL_ROUNDS:-30}
 
-# A batch of 40,000 rows: 400 indicators x 100 days, with provenance columns.
-rows=40000
+# A batch of 16,000 rows: 400 indicators x 40 days, with provenance columns.
+rows=16000
 awk -v n=$rows 'BEGIN {
   print "indicator,date,municipality,value,source,revision"
   for (i = 0; i < n; i++) {
