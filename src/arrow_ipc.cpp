@@ -3,7 +3,6 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +16,7 @@
 #include "File_generated.h"
 #include "Message_generated.h"
 #include "Schema_generated.h"
+#include "file_io.hpp"
 #include "regiokpi/error.hpp"
 
 REGIOKPI_BEGIN_NAMESPACE
@@ -83,19 +83,6 @@ namespace {
 constexpr std::size_t align64(std::size_t n) noexcept { return (n + 63) & ~std::size_t{63}; }
 constexpr char magic[8] = {'A', 'R', 'R', 'O', 'W', '1', 0, 0};
 constexpr std::uint32_t continuation = 0xFFFFFFFFu;
-
-/// Bytes written with pwrite at an offset, retried on EINTR and short writes.
-void put_at(int fd, const std::string& path, const void* data, std::size_t n, std::size_t offset) {
-  const char* p = static_cast<const char*>(data);
-  while (n != 0) {
-    const ssize_t w = ::pwrite(fd, p, n, static_cast<off_t>(offset));
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) throw error(errc::io_error, path + ": cannot write: " + std::strerror(w < 0 ? errno : EIO));
-    p += w;
-    n -= static_cast<std::size_t>(w);
-    offset += static_cast<std::size_t>(w);
-  }
-}
 
 /// Appends little-endian values and padding to the metadata parts of a file (built in memory).
 struct bytes {
@@ -247,11 +234,12 @@ written write_file(int fd, const std::string& path, std::span<const column_out> 
   // The buffers are written from the columns where they are; the file is new, so the padding between
   // buffers, never written, reads as zeros. (Two threads writing halves gain nothing: a file system
   // such as ext4 takes the file's lock for each write.)
-  put_at(fd, path, head.b.data(), head.b.size(), 0);
+  write_all_at(fd, path, head.b.data(), head.b.size(), 0);
   for (std::size_t k = 0; k < pieces.size(); ++k)
     if (pieces[k].length != 0)
-      put_at(fd, path, pieces[k].data, pieces[k].length, body_start + static_cast<std::size_t>(buffers[k].offset()));
-  put_at(fd, path, tail.b.data(), tail.b.size(), body_start + body);
+      write_all_at(fd, path, pieces[k].data, pieces[k].length,
+                   body_start + static_cast<std::size_t>(buffers[k].offset()));
+  write_all_at(fd, path, tail.b.data(), tail.b.size(), body_start + body);
   return {body_start + body + tail.b.size(), sum.value()};
 }
 
@@ -263,18 +251,10 @@ table read_file(const std::string& path) {
   auto bad = [&](const std::string& why) {
     return error(errc::parse_error, path + ": not a readable Arrow IPC file: " + why);
   };
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const int e = errno;
-    throw error(e == ENOENT ? errc::not_found : errc::io_error, path + ": cannot open: " + std::strerror(e));
-  }
-  struct stat sb {};
-  if (::fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-    ::close(fd);
-    throw error(errc::io_error, path + ": not a regular file");
-  }
+  std::uint64_t file_size = 0;
+  const int fd = open_regular_file(path, file_size);
   auto map = std::make_shared<mapping>();
-  const auto size = static_cast<std::size_t>(sb.st_size);
+  const auto size = static_cast<std::size_t>(file_size);
   if (size != 0) {
     void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     const int e = errno;

@@ -122,7 +122,7 @@ struct table {
 /// Maps `path` and checks it as an Arrow IPC file of the shape write_file writes: magic numbers,
 /// FlatBuffers verified, every buffer inside the file, long enough and aligned, utf8 offsets
 /// ascending. error(parse_error) "<path>: not a readable Arrow IPC file: <reason>"; error(io_error)
-/// when it cannot be opened (errno ENOENT keeps errc::not_found, so a reader can retry).
+/// when it cannot be opened (detail::open_regular_file).
 table read_file(const std::string& path);
 
 }  // namespace arrow_ipc

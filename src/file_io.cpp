@@ -57,5 +57,17 @@ std::string read_text_file(const std::string& path) {
   return out;
 }
 
+void write_all_at(int fd, const std::string& path, const void* data, std::size_t n, std::uint64_t offset) {
+  const char* p = static_cast<const char*>(data);
+  while (n != 0) {
+    const ssize_t w = ::pwrite(fd, p, n, static_cast<off_t>(offset));
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) throw error(errc::io_error, path + ": cannot write: " + std::strerror(w < 0 ? errno : EIO));
+    p += w;
+    n -= static_cast<std::size_t>(w);
+    offset += static_cast<std::uint64_t>(w);
+  }
+}
+
 }  // namespace detail
 REGIOKPI_END_NAMESPACE

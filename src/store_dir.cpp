@@ -79,9 +79,11 @@ std::string file_name(const char* stem, std::uint64_t generation) {
 
 // ---- the manifest -------------------------------------------------------------------------------
 
+/// A batch as the manifest (and `store info --format json`) writes it; a merged batch, which has no
+/// file of its own any more, without file, bytes and checksum.
 json batch_json(const store_batch& b) {
-  json j = {{"file", b.file}, {"source", b.source}, {"imported_at", b.imported_at},
-            {"rows", b.rows}, {"bytes", b.bytes},   {"checksum", b.checksum}};
+  json j = {{"source", b.source}, {"imported_at", b.imported_at}, {"rows", b.rows}};
+  if (!b.file.empty()) j.update({{"file", b.file}, {"bytes", b.bytes}, {"checksum", b.checksum}});
   j["first_date"] = b.first ? json(format_date(*b.first)) : json(nullptr);
   j["last_date"] = b.last ? json(format_date(*b.last)) : json(nullptr);
   if (!b.merged.empty()) {
@@ -100,18 +102,21 @@ std::string manifest_checksum(json j) {
   return checksum_text(c.value());
 }
 
-std::string manifest_text(const store_summary& s) {
-  json j = {{"format", "regiokpi-store"},
-            {"version", format_version},
-            {"generation", s.generation},
-            {"dimensions", s.dimensions},
-            {"rows", s.rows},
-            {"series", s.series}};
+/// What the manifest and store_summary_to_json share: counts, dimensions, batches, dictionaries.
+json summary_json(const store_summary& s) {
+  json j = {{"generation", s.generation}, {"dimensions", s.dimensions}, {"rows", s.rows}, {"series", s.series}};
   json b = json::array(), d = json::array();
   for (const auto& x : s.batches) b.push_back(batch_json(x));
   for (const auto& x : s.dictionaries) d.push_back(batch_json(x));
   j["batches"] = std::move(b);
   j["dictionaries"] = std::move(d);
+  return j;
+}
+
+std::string manifest_text(const store_summary& s) {
+  json j = summary_json(s);
+  j["format"] = "regiokpi-store";
+  j["version"] = format_version;
   j["checksum"] = manifest_checksum(j);
   return j.dump(2) + "\n";
 }
@@ -156,8 +161,10 @@ struct manifest_reader {
     b.source = text(j, pointer, "source");
     b.imported_at = text(j, pointer, "imported_at");
     b.rows = count(j, pointer, "rows");
-    b.bytes = count(j, pointer, "bytes");
-    b.checksum = text(j, pointer, "checksum");
+    if (with_file) {
+      b.bytes = count(j, pointer, "bytes");
+      b.checksum = text(j, pointer, "checksum");
+    }
     b.first = day(j, pointer, "first_date");
     b.last = day(j, pointer, "last_date");
     if (j.contains("merged")) {
@@ -697,8 +704,8 @@ struct store_files {
 
 namespace {
 
-/// Reads the manifest and the files it names; when a file has gone because a writer replaced the
-/// manifest meanwhile, reads the new one.
+/// Reads the manifest and the files it names; when that fails under a manifest a writer has replaced
+/// meanwhile (it removes the files the new one no longer names), reads the new one.
 std::pair<measurement_store, store_summary> open_dir(const std::string& dir) {
   for (int attempt = 0;; ++attempt) {
     std::optional<store_summary> m = read_manifest(dir);
@@ -708,8 +715,8 @@ std::pair<measurement_store, store_summary> open_dir(const std::string& dir) {
     try {
       measurement_store st = store_files::open(dir, *m);
       return {std::move(st), std::move(*m)};
-    } catch (const error& e) {
-      if (e.code() != errc::not_found || attempt >= 4) throw;
+    } catch (const error&) {
+      if (attempt >= 4) throw;
       const std::optional<store_summary> again = read_manifest(dir);
       if (!again || again->generation == m->generation) throw;
     }
@@ -724,17 +731,12 @@ void publish(const std::string& dir, store_summary& s) {
   {
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) fail_errno(tmp + ": cannot create");
-    std::size_t done = 0;
-    while (done < text.size()) {
-      const ssize_t w = ::write(fd, text.data() + done, text.size() - done);
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) {
-        const int e = errno;
-        ::close(fd);
-        ::unlink(tmp.c_str());
-        throw error(errc::io_error, tmp + ": cannot write: " + std::strerror(e));
-      }
-      done += static_cast<std::size_t>(w);
+    try {
+      write_all_at(fd, tmp, text.data(), text.size(), 0);
+    } catch (...) {
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      throw;
     }
     if (::fsync(fd) != 0 || ::close(fd) != 0) fail_errno(tmp + ": cannot sync");
   }
@@ -744,15 +746,20 @@ void publish(const std::string& dir, store_summary& s) {
   remove_unreferenced(dir, s);
 }
 
-/// Appends st's rows from `first` on as a new batch of the store whose manifest is `m` (none: a new store).
+/// Appends st's rows from `first` on as a new batch of the store whose manifest is `m` (none: a new
+/// store), with new dictionaries, and publishes it. `keep` is how many of m's batches stay listed
+/// (compaction keeps none: its one batch holds them all and lists them in `merged`).
 store_summary append_batch(const std::string& dir, const measurement_store& st, std::size_t first,
-                           const std::optional<store_summary>& m, const std::string& source) {
+                           const std::optional<store_summary>& m, const std::string& source,
+                           std::size_t keep = static_cast<std::size_t>(-1), std::vector<store_batch> merged = {}) {
   store_summary s = m ? *m : store_summary{};
   s.path = dir;
   s.generation = (m ? m->generation : 0) + 1;
+  s.batches.resize(std::min(keep, s.batches.size()));
   store_batch b = store_files::write_rows(st, dir, file_name("batch", s.generation), first, st.size());
   b.source = source;
   b.imported_at = utc_now();
+  b.merged = std::move(merged);
   s.dictionaries = store_files::write_dictionaries(st, dir, s.generation);
   for (auto& d : s.dictionaries) d.imported_at = b.imported_at, d.source = "dictionary";
   s.batches.push_back(std::move(b));
@@ -823,6 +830,12 @@ void store_save(const measurement_store& store, const std::string& dir, const st
   });
 }
 
+std::string store_summary_to_json(const store_summary& s) {
+  nlohmann::json j = detail::summary_json(s);
+  j["store"] = s.path;
+  return j.dump(2) + "\n";
+}
+
 store_summary store_describe(const std::string& dir) {
   std::optional<store_summary> m = detail::read_manifest(dir);
   if (!m) throw error(errc::not_found, dir + ": no store here (no manifest.json)");
@@ -882,28 +895,17 @@ store_summary store_compact(const std::string& dir, const store_write_options& w
   detail::remove_unreferenced(dir, m);
   if (m->batches.size() <= 1) return std::move(*m);
   const measurement_store st = detail::store_files::open(dir, *m);
-  store_batch merged;
+  std::vector<store_batch> merged;
   for (const auto& b : m->batches) {
     if (b.merged.empty()) {
       store_batch x = b;
       x.file.clear();
-      merged.merged.push_back(std::move(x));
+      merged.push_back(std::move(x));
     } else {
-      merged.merged.insert(merged.merged.end(), b.merged.begin(), b.merged.end());
+      merged.insert(merged.end(), b.merged.begin(), b.merged.end());
     }
   }
-  store_summary s = *m;
-  s.batches.clear();
-  s.generation = m->generation + 1;
-  store_batch b = detail::store_files::write_rows(st, dir, detail::file_name("batch", s.generation), 0, st.size());
-  b.source = "compact";
-  b.imported_at = detail::utc_now();
-  b.merged = std::move(merged.merged);
-  s.dictionaries = detail::store_files::write_dictionaries(st, dir, s.generation);
-  for (auto& d : s.dictionaries) d.imported_at = b.imported_at, d.source = "dictionary";
-  s.batches.push_back(std::move(b));
-  detail::publish(dir, s);
-  return s;
+  return detail::append_batch(dir, st, 0, m, "compact", 0, std::move(merged));
 }
 
 REGIOKPI_END_NAMESPACE

@@ -81,6 +81,10 @@ REGIOKPI_EXPORT void store_save(const measurement_store& store, const std::strin
 /// The manifest of a store directory (no data file is read). error(not_found) without a store.
 REGIOKPI_EXPORT store_summary store_describe(const std::string& dir);
 
+/// A summary as JSON, as `regiokpi store info --format json` prints it: the manifest's counts,
+/// dimensions, batches and dictionaries, and "store" (the directory).
+REGIOKPI_EXPORT std::string store_summary_to_json(const store_summary& s);
+
 /// Checks a store: the manifest's own checksum, then every file it names (size, checksum, Arrow
 /// structure, ids). One diagnostic per damaged file (where: the file's path); empty when sound.
 /// Files no manifest names (left by an interrupted import) are not damage: the next writer removes them.

@@ -7,7 +7,6 @@
 #include <optional>
 #include <regiokpi/aggregate.hpp>
 #include <regiokpi/export.hpp>
-#include <regiokpi/ingest.hpp>
 #include <regiokpi/programme_io.hpp>
 #include <regiokpi/sdmx.hpp>
 #include <string>

@@ -4,7 +4,6 @@
 // or worse exists.
 #include <chrono>
 #include <regiokpi/export.hpp>
-#include <regiokpi/ingest.hpp>
 #include <regiokpi/programme_io.hpp>
 #include <regiokpi/quality.hpp>
 

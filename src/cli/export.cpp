@@ -3,7 +3,6 @@
 //  [--output FILE]   (docs/iati.md)
 #include <memory>
 #include <regiokpi/iati.hpp>
-#include <regiokpi/ingest.hpp>
 #include <regiokpi/programme_io.hpp>
 #include <string>
 

@@ -9,7 +9,6 @@
 #include <optional>
 #include <regiokpi/aggregate.hpp>
 #include <regiokpi/indicator_forecast.hpp>
-#include <regiokpi/ingest.hpp>
 #include <regiokpi/programme_io.hpp>
 #include <string>
 #include <tuple>

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <regiokpi/evaluate.hpp>
 #include <regiokpi/export.hpp>
-#include <regiokpi/ingest.hpp>
 #include <regiokpi/programme_io.hpp>
 #include <regiokpi/report.hpp>
 #include <regiokpi/sdmx.hpp>

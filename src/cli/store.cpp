@@ -1,7 +1,6 @@
 // regiokpi store info|verify|compact DIR   (docs/store.md)
 #include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <regiokpi/calendar.hpp>
 #include <regiokpi/store_dir.hpp>
 #include <string>
@@ -21,32 +20,11 @@ struct store_cli_options {
 
 std::string date_text(const std::optional<date>& d) { return d ? format_date(*d) : std::string("-"); }
 
-nlohmann::json batch_json(const store_batch& b) {
-  nlohmann::json j = {{"source", b.source}, {"imported_at", b.imported_at}, {"rows", b.rows}};
-  if (!b.file.empty()) j.update({{"file", b.file}, {"bytes", b.bytes}, {"checksum", b.checksum}});
-  j["first_date"] = b.first ? nlohmann::json(format_date(*b.first)) : nlohmann::json(nullptr);
-  j["last_date"] = b.last ? nlohmann::json(format_date(*b.last)) : nlohmann::json(nullptr);
-  if (!b.merged.empty()) {
-    j["merged"] = nlohmann::json::array();
-    for (const auto& m : b.merged) j["merged"].push_back(batch_json(m));
-  }
-  return j;
-}
-
 int run_info(const store_cli_options& o) {
   const store_summary s = store_describe(o.dir);
   std::string out;
   if (o.format == "json") {
-    nlohmann::json j = {{"store", s.path},
-                        {"generation", s.generation},
-                        {"dimensions", s.dimensions},
-                        {"rows", s.rows},
-                        {"series", s.series},
-                        {"batches", nlohmann::json::array()},
-                        {"dictionaries", nlohmann::json::array()}};
-    for (const auto& b : s.batches) j["batches"].push_back(batch_json(b));
-    for (const auto& b : s.dictionaries) j["dictionaries"].push_back(batch_json(b));
-    out = j.dump(2) + "\n";
+    out = store_summary_to_json(s);
   } else {
     std::uint64_t bytes = 0;
     for (const auto& b : s.batches) bytes += b.bytes;

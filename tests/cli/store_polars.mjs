@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const [peers, store, csv] = process.argv.slice(2);
-const require = createRequire(path.join(peers, 'package.json'));
+const require = createRequire(path.resolve(peers, 'package.json'));
 const pl = require('nodejs-polars');
 const fail = (why) => { console.error(`FAIL ${why}`); process.exit(1); };
 
