@@ -1547,11 +1547,14 @@ void put_field(std::string& out, std::string_view s) { csv_append_field(out, s);
 
 }  // namespace
 
-std::string to_csv(const aggregate_result& r) {
+void write_csv(const aggregate_result& r, const std::function<void(std::string_view)>& sink, std::size_t piece_bytes) {
+  piece_bytes = std::max<std::size_t>(piece_bytes, 1);
   std::string out = "indicator";
   for (const auto& g : r.group_by) put_field(out += ',', g);
   out += ",period,value\n";
-  out.reserve(out.size() + r.size() * 40);
+  // One reused piece (a little over piece_bytes: a row is appended whole), not the whole text: the
+  // pages of a 100 MB string cost more to fault in than the formatting (docs/benchmarks.md).
+  out.reserve(std::min(piece_bytes, out.size() + r.size() * 40) + 4096);
   // Labels repeat across groups: make each once.
   std::unordered_map<std::int32_t, std::string> labels;
   std::uint32_t group = none;
@@ -1575,8 +1578,24 @@ std::string to_csv(const aggregate_result& r) {
     const auto res = std::to_chars(num, num + sizeof num, v);
     out.append(num, res.ptr);
     out += '\n';
+    if (out.size() >= piece_bytes) {
+      sink(out);
+      out.clear();
+    }
   }
-  return out;
+  if (!out.empty()) sink(out);
+}
+
+std::string to_csv(const aggregate_result& r) {
+  std::string text;
+  write_csv(
+      r,
+      [&](std::string_view piece) {
+        if (text.empty()) text.reserve(piece.size() + r.size() * 40);
+        text += piece;
+      },
+      std::size_t{1} << 16);
+  return text;
 }
 
 REGIOKPI_END_NAMESPACE

@@ -8,6 +8,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <unordered_set>
@@ -342,6 +343,46 @@ TEST(Aggregate, CsvOutput) {
             "\"a,\"\"b\"\"\",\"x,y\",2021-01,0.30000000000000004\n"
             "c,z,2021-01,1e+21\n"
             "c,z,2021-02,0\n");
+}
+
+TEST(Aggregate, CsvInPiecesIsTheSameText) {
+  // 3 indicators x 400 days: a result of 1,200 rows written in pieces of at least 100 bytes.
+  std::string csv = "indicator,date,value\n";
+  const std::int32_t first = parse_date("2021-01-01").day_number();
+  for (int ind = 0; ind < 3; ++ind)
+    for (int d = 0; d < 400; ++d)
+      csv += "i" + std::to_string(ind) + "," + format_date(date::from_day_number(first + d)) + "," +
+             std::to_string(d % 7) + ".25\n";
+  const auto s = load(csv);
+  query q;
+  q.period = period_type::day;
+  q.cumulative = true;
+  const aggregate_result r = aggregate(s, q);
+  ASSERT_EQ(r.size(), 1200u);
+  std::vector<std::string> pieces;
+  write_csv(r, [&](std::string_view p) { pieces.emplace_back(p); }, 100);
+  ASSERT_GT(pieces.size(), 100u);
+  std::string joined;
+  for (const auto& p : pieces) {
+    EXPECT_FALSE(p.empty());
+    EXPECT_EQ(p.back(), '\n');  // whole rows only
+    EXPECT_GE(p.size(), pieces.size() > 1 && &p != &pieces.back() ? 100u : 1u);
+    joined += p;
+  }
+  EXPECT_EQ(joined, to_csv(r));
+  // The first rows, by hand: i0's running total is 0.25, then 0.25 + 1.25, then + 2.25.
+  EXPECT_EQ(joined.substr(0, joined.find("2021-01-04")),
+            "indicator,period,value\ni0,2021-01-01,0.25\ni0,2021-01-02,1.5\ni0,2021-01-03,3.75\ni0,");
+  // A sink that throws stops the writing, and the exception reaches the caller.
+  std::size_t calls = 0;
+  EXPECT_THROW(write_csv(
+                   r,
+                   [&](std::string_view) {
+                     if (++calls == 3) throw std::runtime_error("disk full");
+                   },
+                   100),
+               std::runtime_error);
+  EXPECT_EQ(calls, 3u);
 }
 
 namespace {

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -211,5 +212,12 @@ REGIOKPI_EXPORT std::optional<std::vector<const member*>> coverage_members(
 /// The result as CSV: header indicator,<group_by...>,period,value; period labels as in calendar.hpp;
 /// values in the shortest form that reads back to the same double.
 REGIOKPI_EXPORT std::string to_csv(const aggregate_result& result);
+
+/// The same text as to_csv(result), handed to `sink` in order in pieces of about `piece_bytes` each
+/// (never empty, each ending at a line break), so that a large result (millions of rows: a daily
+/// running total) goes to a file or a socket without first being held whole in memory. A sink that
+/// throws stops the writing; the exception passes through.
+REGIOKPI_EXPORT void write_csv(const aggregate_result& result, const std::function<void(std::string_view)>& sink,
+                               std::size_t piece_bytes = std::size_t{1} << 20);
 
 REGIOKPI_END_NAMESPACE

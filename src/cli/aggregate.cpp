@@ -74,7 +74,10 @@ int run(const options& o) {
   const measurement_store store = load_measurements(o.input, prog ? &*prog : nullptr);
   // A --by column that is not in the file is a usage error (checked by aggregate: invalid_argument).
   const aggregate_result r = aggregate(store, q, prog ? &*prog : nullptr);
-  write_output(o.output, sdmx ? to_sdmx_csv(r, dataflow) : to_csv(r));
+  if (sdmx)
+    write_output(o.output, to_sdmx_csv(r, dataflow));
+  else
+    write_output(o.output, [&](const output_sink& put) { write_csv(r, put); });
   return exit_ok;
 }
 

@@ -55,8 +55,20 @@ struct usage_error : std::runtime_error {
 /// and the system's reason, and a failure leaves the old file as it was.
 void write_output(const std::string& path, std::string_view contents);
 
+/// Where an output_producer hands its text, piece by piece, in order.
+using output_sink = std::function<void(std::string_view)>;
+/// Writes a whole output by calling the sink as often as it likes (regiokpi::write_csv does).
+using output_producer = std::function<void(const output_sink&)>;
+
+/// write_output for text made in pieces (a large aggregate): each piece is written as it comes, so
+/// the whole text is never held in memory; the same promises, and if the producer throws, the
+/// temporary file is removed and the old file stays (standard output and devices keep what was
+/// written before the failure).
+void write_output(const std::string& path, const output_producer& contents);
+
 /// Writes to standard output and flushes it (std::cout first); error(io_error) if anything is lost.
 void write_stdout(std::string_view contents);
+void write_stdout(const output_producer& contents);
 
 /// Splits a comma-separated list written in CSV quoting (--by, --indicator): a,"b,c" -> {a, b,c};
 /// usage_error naming `option` for an unclosed quote, text after a closing quote or an empty name.

@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
   try {
     const int code = action ? action() : exit_bad_usage;
     // Whatever reached standard output must have arrived: `regiokpi ... > /dev/full` is an I/O error.
-    write_stdout({});
+    write_stdout(std::string_view{});
     return code;
   } catch (const usage_error& e) {
     std::cerr << "regiokpi: " << e.what() << "\n";

@@ -49,16 +49,19 @@ bool names_descriptor(std::string_view p) {
 
 /// Writes in place to something that is not a regular file (a device, a FIFO, a terminal, a socket
 /// named by /dev/fd/N): opened without O_CREAT, so nothing new is created and nothing is replaced.
-void write_in_place(const std::string& path, std::string_view contents) {
+void write_in_place(const std::string& path, const output_producer& produce) {
   int fd = -1;
   do {
     fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
   } while (fd < 0 && errno == EINTR);
   if (fd < 0) fail(path, "cannot open for writing", errno);
-  if (!write_all(fd, contents)) {
-    const int e = errno;
+  try {
+    produce([&](std::string_view piece) {
+      if (!write_all(fd, piece)) fail(path, "write failed", errno);
+    });
+  } catch (...) {
     ::close(fd);
-    fail(path, "write failed", e);
+    throw;
   }
   if (::close(fd) != 0 && errno != EINTR) fail(path, "write failed", errno);
 }
@@ -85,7 +88,7 @@ std::string resolve_links(const std::string& path) {
 /// Replaces the regular file `target` (or creates it) atomically: a temporary file in the same
 /// directory, written, flushed to disk, given the old file's mode and owner, renamed over it.
 void replace_atomically(const std::string& path, const std::string& target, const struct stat* old,
-                        std::string_view contents) {
+                        const output_producer& produce) {
   const auto slash = target.rfind('/');
   const std::string dir = slash == std::string::npos ? std::string(".") : target.substr(0, slash + 1);
   std::string base = slash == std::string::npos ? target : target.substr(slash + 1);
@@ -94,7 +97,9 @@ void replace_atomically(const std::string& path, const std::string& target, cons
   std::string tmp = (slash == std::string::npos ? std::string() : dir) + "." + base + ".tmp-XXXXXX";
   const int fd = ::mkstemp(tmp.data());
   if (fd < 0) fail(path, "cannot create a temporary file in " + dir, errno);
+  bool closed = false;
   const auto give_up = [&](std::string_view what, int e) {
+    closed = true;
     ::close(fd);
     ::unlink(tmp.c_str());
     fail(path, what, e);
@@ -108,7 +113,17 @@ void replace_atomically(const std::string& path, const std::string& target, cons
     ::umask(mask);
     if (::fchmod(fd, 0666 & ~mask) != 0) give_up("cannot set the permissions", errno);
   }
-  if (!write_all(fd, contents)) give_up("write failed", errno);
+  try {
+    produce([&](std::string_view piece) {
+      if (!write_all(fd, piece)) give_up("write failed", errno);
+    });
+  } catch (...) {
+    if (!closed) {  // (give_up removed it already)
+      ::close(fd);
+      ::unlink(tmp.c_str());
+    }
+    throw;
+  }
   if (::fsync(fd) != 0) give_up("write failed (fsync)", errno);
   if (::close(fd) != 0) {
     const int e = errno;
@@ -127,14 +142,24 @@ void replace_atomically(const std::string& path, const std::string& target, cons
 std::string read_file(const std::string& path) { return regiokpi::detail::read_text_file(path); }
 
 void write_stdout(std::string_view contents) {
+  write_stdout([&](const output_sink& put) { put(contents); });
+}
+
+void write_stdout(const output_producer& produce) {
   std::cout.flush();
-  // (fwrite's buffer must not be null, even for no bytes: an empty string_view's data() may be)
-  if ((!contents.empty() && std::fwrite(contents.data(), 1, contents.size(), stdout) != contents.size()) ||
-      std::fflush(stdout) != 0)
-    fail("standard output", "write failed", errno);
+  produce([](std::string_view piece) {
+    // (fwrite's buffer must not be null, even for no bytes: an empty string_view's data() may be)
+    if (!piece.empty() && std::fwrite(piece.data(), 1, piece.size(), stdout) != piece.size())
+      fail("standard output", "write failed", errno);
+  });
+  if (std::fflush(stdout) != 0) fail("standard output", "write failed", errno);
 }
 
 void write_output(const std::string& path, std::string_view contents) {
+  write_output(path, [&](const output_sink& put) { put(contents); });
+}
+
+void write_output(const std::string& path, const output_producer& contents) {
   if (path.empty() || path == "-") return write_stdout(contents);
   if (names_descriptor(path)) return write_in_place(path, contents);
   const std::string target = resolve_links(path);
