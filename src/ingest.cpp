@@ -6,6 +6,9 @@
 // per string), and large inputs are split at line breaks and parsed by several threads. A split is
 // speculative: if a part does not end exactly where the next began (a quoted field spanned the
 // break), the whole input is parsed again by one thread, so the result never depends on the split.
+// The parts write their rows' series, dates and values straight into one set of columns, each at
+// the row its part's line feeds put it (counted first, 16 bytes at a time), and are then taken into
+// the first part as one batch: no part's rows are copied again into fresh pages.
 #include "regiokpi/ingest.hpp"
 #include "regiokpi/export.hpp"
 
@@ -26,6 +29,10 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "csv_tokenizer.hpp"
 #include "file_io.hpp"
@@ -615,6 +622,71 @@ std::string place(const std::string& name, std::uint64_t line, std::uint64_t col
   return name + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 
+/// Line feeds in p[0, n), 16 bytes at a time.
+std::uint64_t count_line_feeds(const char* p, std::size_t n) noexcept {
+  std::uint64_t c = 0;
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i lf = _mm_set1_epi8('\n');
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    c += static_cast<unsigned>(__builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf)))));
+  }
+#endif
+  for (; i < n; ++i) c += p[i] == '\n' ? 1 : 0;
+  return c;
+}
+
+/// Line feeds in [begin, end) of the input: at least the rows that start there, since a row ends at
+/// a line feed (a CR only with its LF) or at the end of the input.
+std::uint64_t count_line_feeds(const byte_source& src, std::uint64_t begin, std::uint64_t end) {
+  std::vector<char> buf(chunk_bytes);
+  std::uint64_t n = 0;
+  for (std::uint64_t pos = begin; pos < end;) {
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), end - pos));
+    const std::size_t got = src.read(pos, buf.data(), want);
+    if (got == 0) break;
+    n += count_line_feeds(buf.data(), got);
+    pos += got;
+  }
+  return n;
+}
+
+/// Takes the parsed part `from` into `to`, whose series, day and value columns already hold from's
+/// rows at [row0, row0 + rows): its strings and series are numbered on after to's (as the store
+/// would number them taking the parts in turn), its series ids rewritten in place, its other
+/// columns appended.
+void absorb(detail::staged_batch& to, const detail::staged_batch& from, std::size_t row0, std::size_t rows) {
+  std::vector<std::uint32_t> ind(from.indicators.size()), mem(from.members.size()), txt(from.texts.size());
+  for (std::uint32_t i = 0; i < ind.size(); ++i) ind[i] = to.indicators.intern(from.indicators[i]);
+  for (std::uint32_t i = 0; i < mem.size(); ++i) mem[i] = to.members.intern(from.members[i]);
+  for (std::uint32_t i = 0; i < txt.size(); ++i) txt[i] = to.texts.intern(from.texts[i]);
+  const std::size_t stride = from.dimensions.size() + 1;
+  std::vector<std::uint32_t> smap(from.series_keys.size() / stride), key(stride);
+  for (std::size_t s = 0; s < smap.size(); ++s) {
+    const std::uint32_t* k = from.series_keys.data() + s * stride;
+    key[0] = ind[k[0]];
+    for (std::size_t d = 1; d < stride; ++d) key[d] = mem[k[d]];
+    smap[s] = to.series_of(key[0], key.data() + 1);
+  }
+  std::uint32_t* series = to.series.data() + row0;
+  for (std::size_t i = 0; i < rows; ++i) series[i] = smap[series[i]];
+  auto texts = [&](detail::column<std::uint32_t>& dst, const detail::column<std::uint32_t>& src) {
+    const std::size_t base = dst.size();
+    dst.resize_uninitialized(base + rows);
+    for (std::size_t i = 0; i < rows; ++i) dst[base + i] = txt[src[i]];
+  };
+  if (to.has_status) to.status.append(from.status.data(), rows);
+  if (to.has_source) texts(to.source, from.source);
+  if (to.has_recorded_at) to.recorded_at.append(from.recorded_at.data(), rows);
+  if (to.has_revision) to.revision.append(from.revision.data(), rows);
+  if (to.has_note) texts(to.note, from.note);
+  for (std::size_t k = 0; k < from.text_rows.size(); ++k) {
+    to.text_rows.push_back(static_cast<std::uint32_t>(row0 + from.text_rows[k]));
+    to.text_ids.push_back(txt[from.text_ids[k]]);
+  }
+}
+
 /// Reads and checks the header row; returns the offset of the first data byte and the lines it used.
 std::uint64_t read_header(const byte_source& src, const std::string& name, layout& lay, std::uint64_t& header_lines) {
   std::vector<char> buf;
@@ -731,11 +803,54 @@ ingest_summary ingest(measurement_store& store, const byte_source& src, const in
     return at;
   };
 
+  // Several parts write their rows' series, day and value straight into one set of columns, each
+  // from its own first row on: the line feeds of every part are counted first (a row ends at one),
+  // so that each knows where its rows go without waiting for the others. Without this the later
+  // parts' rows were copied after parsing, into pages touched for the first time: on a virtual
+  // machine that costs more than counting the line feeds again (docs/benchmarks.md).
+  detail::column<std::uint32_t> all_series;
+  detail::column<std::int32_t> all_day;
+  detail::column<double> all_value;
+  std::vector<std::uint64_t> room_at;  // per part: the first row of its room (empty: not placed)
+  auto make_room = [&](std::vector<std::unique_ptr<part_parser>>& parts, const std::vector<std::uint64_t>& at) {
+    std::vector<std::uint64_t> feeds(parts.size());
+    std::vector<std::exception_ptr> failures(parts.size());
+    std::vector<std::thread> counters;
+    auto count = [&](std::size_t k) {
+      try {
+        feeds[k] = count_line_feeds(src, at[k], at[k + 1]);
+      } catch (...) {
+        failures[k] = std::current_exception();
+      }
+    };
+    for (std::size_t k = 1; k < parts.size(); ++k) counters.emplace_back(count, k);
+    count(0);
+    for (auto& c : counters) c.join();
+    for (auto& f : failures)
+      if (f) std::rethrow_exception(f);
+    room_at.assign(parts.size(), 0);
+    std::uint64_t rows = 0;
+    for (std::size_t k = 0; k < parts.size(); ++k) room_at[k] = rows, rows += feeds[k];
+    ++rows;  // the last row may end at the end of the input, without a line feed
+    all_series.reserve(static_cast<std::size_t>(rows));
+    all_day.reserve(static_cast<std::size_t>(rows));
+    all_value.reserve(static_cast<std::size_t>(rows));
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+      const auto room = static_cast<std::size_t>(feeds[k] + (k + 1 == parts.size() ? 1 : 0));
+      detail::staged_batch& b = parts[k]->batch();
+      b.series.window(all_series.data() + room_at[k], room);
+      b.day.window(all_day.data() + room_at[k], room);
+      b.value.window(all_value.data() + room_at[k], room);
+    }
+  };
+
   auto run = [&](unsigned n) {
     const std::vector<std::uint64_t> at = split(n);
     std::vector<std::unique_ptr<part_parser>> parts;
     for (std::size_t k = 0; k + 1 < at.size(); ++k)
       parts.push_back(std::make_unique<part_parser>(src, lay, opt, checker.get(), at[k], at[k + 1]));
+    room_at.clear();
+    if (parts.size() > 1) make_room(parts, at);
     std::vector<std::exception_ptr> failures(parts.size());
     std::vector<std::thread> workers;
     for (std::size_t k = 1; k < parts.size(); ++k)
@@ -799,9 +914,57 @@ ingest_summary ingest(measurement_store& store, const byte_source& src, const in
   std::vector<detail::staged_batch> batches;
   batches.reserve(parts.size());
   ingest_summary summary;
-  for (auto& part : parts) {
-    summary.rows += part->batch().size();
-    batches.push_back(std::move(part->batch()));
+  if (!room_at.empty()) {
+    // Each part's rows moved down to follow the previous part's (closing the gap its blank lines or
+    // quoted line breaks left; a part that outgrew its room, which the count rules out, had copied
+    // its rows out and is copied back), then the parts taken into the first as one batch.
+    bool in_place = true;
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+      const detail::staged_batch& b = parts[k]->batch();
+      in_place = in_place && b.series.data() == all_series.data() + room_at[k] &&
+                 b.day.data() == all_day.data() + room_at[k] && b.value.data() == all_value.data() + room_at[k];
+    }
+    std::vector<std::size_t> first_row(parts.size());
+    std::size_t rows = 0;
+    // In place, each part's rows fit its room, so moving them down stays inside the columns.
+    detail::column<std::uint32_t> copied_series;
+    detail::column<std::int32_t> copied_day;
+    detail::column<double> copied_value;
+    auto settle = [&](auto& all, auto& copied, auto& mine) {
+      if (!in_place) return copied.append(mine.data(), mine.size());
+      if (!mine.empty() && mine.data() != all.data() + rows)
+        std::memmove(all.data() + rows, mine.data(), mine.size() * sizeof(*mine.data()));
+    };
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+      detail::staged_batch& b = parts[k]->batch();
+      settle(all_series, copied_series, b.series);
+      settle(all_day, copied_day, b.day);
+      settle(all_value, copied_value, b.value);
+      first_row[k] = rows;
+      rows += b.size();
+    }
+    if (in_place) {
+      all_series.resize_uninitialized(rows);
+      all_day.resize_uninitialized(rows);
+      all_value.resize_uninitialized(rows);
+    } else {
+      all_series.swap(copied_series);
+      all_day.swap(copied_day);
+      all_value.swap(copied_value);
+    }
+    detail::staged_batch& first = parts[0]->batch();
+    first.series.swap(all_series);
+    first.day.swap(all_day);
+    first.value.swap(all_value);
+    for (std::size_t k = 1; k < parts.size(); ++k)
+      absorb(first, parts[k]->batch(), first_row[k], parts[k]->batch().size());
+    summary.rows = rows;
+    batches.push_back(std::move(first));
+  } else {
+    for (auto& part : parts) {
+      summary.rows += part->batch().size();
+      batches.push_back(std::move(part->batch()));
+    }
   }
   parts.clear();
   summary.bytes = static_cast<std::size_t>(total);

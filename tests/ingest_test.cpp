@@ -437,6 +437,67 @@ TEST(Ingest, ProgrammeRules) {
   EXPECT_EQ(s.size(), 2u);
 }
 
+TEST(Ingest, PartsWrittenInPlaceKeepEveryColumnOfEveryRow) {
+  // Parts write their rows straight into the shared columns at the row their line feeds promise;
+  // blank lines (no row) and CRLF rows make the promise too high, and the rows must close up. Every
+  // column of row i is a function of i, checked here by hand, for 1, 2, 3 and 8 threads, and for an
+  // append to a store that already holds rows.
+  programme p = small_programme();
+  indicator story;
+  story.id = "story";
+  story.kind = measure_kind::text;
+  p.pillars[0].goals[0].results[0].indicators.push_back(story);
+  const char* statuses[] = {"provisional", "final", "estimated"};
+  constexpr int rows = 6000;
+  std::string text = "indicator,date,region,value,status,source,recorded_at,revision,note\n";
+  const std::int32_t day0 = d("2021-01-01").day_number();
+  for (int i = 0; i < rows; ++i) {
+    const bool is_story = i % 5 == 0;
+    text += std::string(is_story ? "story" : "jobs") + "," + format_date(date::from_day_number(day0 + i % 300)) + "," +
+            (i % 2 == 0 ? "emmen" : "assen") + "," + (is_story ? "t" + std::to_string(i) : std::to_string(i)) + "," +
+            statuses[i % 3] + ",src" + std::to_string(i % 7) + "," +
+            (i % 4 == 0 ? "" : format_date(date::from_day_number(day0 + 400 + i % 10))) + "," + std::to_string(i % 3) +
+            ",n" + std::to_string(i % 11) + (i % 13 == 0 ? "\r\n" : "\n");
+    if (i % 97 == 0) text += i % 2 == 0 ? "\n" : "\r\n";  // blank lines
+  }
+  auto check_row = [&](const measurement_store& s, std::size_t at, int i) {
+    const auto r = s.row(at);
+    const bool is_story = i % 5 == 0;
+    ASSERT_EQ(r.indicator, is_story ? "story" : "jobs") << i;
+    ASSERT_EQ(r.when.day_number(), day0 + i % 300) << i;
+    ASSERT_EQ(s.coordinate(at, 0), i % 2 == 0 ? "emmen" : "assen") << i;
+    ASSERT_EQ(r.value, is_story ? 0.0 : static_cast<double>(i)) << i;
+    ASSERT_EQ(r.text, is_story ? "t" + std::to_string(i) : "") << i;
+    ASSERT_EQ(to_string(r.status), statuses[i % 3]) << i;
+    ASSERT_EQ(r.source, "src" + std::to_string(i % 7)) << i;
+    ASSERT_EQ(r.recorded_at.has_value(), i % 4 != 0) << i;
+    if (r.recorded_at) ASSERT_EQ(r.recorded_at->day_number(), day0 + 400 + i % 10) << i;
+    ASSERT_EQ(r.revision, static_cast<std::uint32_t>(i % 3)) << i;
+    ASSERT_EQ(r.note, "n" + std::to_string(i % 11)) << i;
+  };
+  for (const bool append : {false, true}) {
+    for (const unsigned threads : {1u, 2u, 3u, 8u}) {
+      measurement_store s;
+      auto o = named();
+      o.programme = &p;
+      if (append) ingest_csv(s, "indicator,date,region,value,note\njobs,2020-01-01,emmen,7,before\n", o);
+      o.threads = threads;
+      const ingest_summary sum = ingest_csv(s, text, o);
+      const std::size_t base = append ? 1 : 0;
+      ASSERT_EQ(sum.rows, static_cast<std::size_t>(rows));
+      ASSERT_EQ(s.size(), base + rows) << threads;
+      EXPECT_EQ(s.text_count(), static_cast<std::size_t>(rows / 5)) << threads;
+      // story and jobs in emmen and assen (plus nothing new from the first batch's jobs/emmen).
+      EXPECT_EQ(s.series_count(), 4u) << threads;
+      if (append) EXPECT_EQ(s.row(0).note, "before");
+      for (int i = 0; i < rows; ++i) {
+        check_row(s, base + static_cast<std::size_t>(i), i);
+        if (::testing::Test::HasFatalFailure()) return;
+      }
+    }
+  }
+}
+
 TEST(Ingest, TextIndicatorsCarryTextNumbersStayNumbers) {
   programme p = small_programme();
   indicator story;

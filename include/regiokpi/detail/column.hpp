@@ -64,6 +64,17 @@ class column {
     mapped_ = false;
     borrowed_ = true;
   }
+  /// Makes the column an empty, writable window onto room for `capacity` values owned elsewhere
+  /// (part of a larger column that must outlive it): appends fill the window in place; one past the
+  /// room copies what is there into a block of its own first, as a borrowed column does.
+  void window(T* room, std::size_t capacity) noexcept {
+    release();
+    data_ = room;
+    size_ = 0;
+    capacity_ = capacity;
+    mapped_ = false;
+    borrowed_ = true;
+  }
   [[nodiscard]] bool borrowed() const noexcept { return borrowed_; }
 
   [[nodiscard]] T* data() noexcept { return data_; }
