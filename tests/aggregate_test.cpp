@@ -360,7 +360,8 @@ TEST(Aggregate, CsvInPiecesIsTheSameText) {
   const aggregate_result r = aggregate(s, q);
   ASSERT_EQ(r.size(), 1200u);
   std::vector<std::string> pieces;
-  write_csv(r, [&](std::string_view p) { pieces.emplace_back(p); }, 100);
+  write_csv(
+      r, [&](std::string_view p) { pieces.emplace_back(p); }, 100);
   ASSERT_GT(pieces.size(), 100u);
   std::string joined;
   for (const auto& p : pieces) {
