@@ -437,16 +437,26 @@ TEST(Ingest, ProgrammeRules) {
   EXPECT_EQ(s.size(), 2u);
 }
 
-TEST(Ingest, PartsWrittenInPlaceKeepEveryColumnOfEveryRow) {
-  // Parts write their rows straight into the shared columns at the row their line feeds promise;
-  // blank lines (no row) and CRLF rows make the promise too high, and the rows must close up. Every
-  // column of row i is a function of i, checked here by hand, for 1, 2, 3 and 8 threads, and for an
-  // append to a store that already holds rows.
+namespace {
+
+/// small_programme() with a text indicator "story" beside jobs, share and done.
+programme programme_with_story() {
   programme p = small_programme();
   indicator story;
   story.id = "story";
   story.kind = measure_kind::text;
   p.pillars[0].goals[0].results[0].indicators.push_back(story);
+  return p;
+}
+
+}  // namespace
+
+TEST(Ingest, PartsWrittenInPlaceKeepEveryColumnOfEveryRow) {
+  // Parts write their rows straight into the shared columns at the row their line feeds promise;
+  // blank lines (no row) and CRLF rows make the promise too high, and the rows must close up. Every
+  // column of row i is a function of i, checked here by hand, for 1, 2, 3 and 8 threads, and for an
+  // append to a store that already holds rows.
+  const programme p = programme_with_story();
   const char* statuses[] = {"provisional", "final", "estimated"};
   constexpr int rows = 6000;
   std::string text = "indicator,date,region,value,status,source,recorded_at,revision,note\n";
@@ -499,11 +509,7 @@ TEST(Ingest, PartsWrittenInPlaceKeepEveryColumnOfEveryRow) {
 }
 
 TEST(Ingest, TextIndicatorsCarryTextNumbersStayNumbers) {
-  programme p = small_programme();
-  indicator story;
-  story.id = "story";
-  story.kind = measure_kind::text;
-  p.pillars[0].goals[0].results[0].indicators.push_back(story);
+  const programme p = programme_with_story();
   auto o = named();
   o.programme = &p;
   measurement_store s;
