@@ -850,6 +850,10 @@ ingest_summary ingest(measurement_store& store, const byte_source& src, const in
     for (std::size_t k = 0; k + 1 < at.size(); ++k)
       parts.push_back(std::make_unique<part_parser>(src, lay, opt, checker.get(), at[k], at[k + 1]));
     room_at.clear();
+    // (a second run, after a split inside a quoted field, is one part: the first run's rows go)
+    detail::column<std::uint32_t>().swap(all_series);
+    detail::column<std::int32_t>().swap(all_day);
+    detail::column<double>().swap(all_value);
     if (parts.size() > 1) make_room(parts, at);
     std::vector<std::exception_ptr> failures(parts.size());
     std::vector<std::thread> workers;
