@@ -481,7 +481,9 @@ TEST(Ingest, PartsWrittenInPlaceKeepEveryColumnOfEveryRow) {
     ASSERT_EQ(to_string(r.status), statuses[i % 3]) << i;
     ASSERT_EQ(r.source, "src" + std::to_string(i % 7)) << i;
     ASSERT_EQ(r.recorded_at.has_value(), i % 4 != 0) << i;
-    if (r.recorded_at) ASSERT_EQ(r.recorded_at->day_number(), day0 + 400 + i % 10) << i;
+    if (r.recorded_at) {
+      ASSERT_EQ(r.recorded_at->day_number(), day0 + 400 + i % 10) << i;
+    }
     ASSERT_EQ(r.revision, static_cast<std::uint32_t>(i % 3)) << i;
     ASSERT_EQ(r.note, "n" + std::to_string(i % 11)) << i;
   };
@@ -499,7 +501,9 @@ TEST(Ingest, PartsWrittenInPlaceKeepEveryColumnOfEveryRow) {
       EXPECT_EQ(s.text_count(), static_cast<std::size_t>(rows / 5)) << threads;
       // story and jobs in emmen and assen (plus nothing new from the first batch's jobs/emmen).
       EXPECT_EQ(s.series_count(), 4u) << threads;
-      if (append) EXPECT_EQ(s.row(0).note, "before");
+      if (append) {
+        EXPECT_EQ(s.row(0).note, "before");
+      }
       for (int i = 0; i < rows; ++i) {
         check_row(s, base + static_cast<std::size_t>(i), i);
         if (::testing::Test::HasFatalFailure()) return;
