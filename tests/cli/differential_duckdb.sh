@@ -18,4 +18,4 @@ source "$src/tests/cli/lib/peers_npm.sh"
 need_peer_package @duckdb/node-api
 
 # DIFFERENTIAL_SEED=N runs other random data sets (the default seed is fixed, so runs repeat).
-exec timeout 300 node "$peers/differential.mjs" "$bin" ${DIFFERENTIAL_SEED:+--seed "$DIFFERENTIAL_SEED"}
+exec timeout 600 node "$peers/differential.mjs" "$bin" ${DIFFERENTIAL_SEED:+--seed "$DIFFERENTIAL_SEED"}
