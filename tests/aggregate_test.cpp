@@ -16,13 +16,14 @@
 
 #include "regiokpi/ingest.hpp"
 #include "regiokpi/programme.hpp"
+#include "support.hpp"
 
 using namespace regiokpi;
 using ::testing::ElementsAre;
 
 namespace {
 
-date d(std::string_view s) { return parse_date(s); }
+using regiokpi_test::d;
 
 // Hand-made data: one series (jobs, Emmen, zorg) has two rows on 2021-01-10 and two on 2021-02-20,
 // so first/last must break ties by input order.

@@ -1,4 +1,5 @@
 #include "regiokpi/calendar.hpp"
+#include "support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -27,7 +28,7 @@ static_assert(detail::days_from_civil(2000, 3, 1) == 11017);
 
 namespace {
 
-date d(std::string_view s) { return parse_date(s); }
+using regiokpi_test::d;
 
 // A slow but obviously correct reference: Boost.Gregorian's own calendar arithmetic.
 boost::gregorian::date boost_of(date x) {

@@ -4,12 +4,13 @@
 #include <gtest/gtest.h>
 
 #include "regiokpi/store.hpp"
+#include "support.hpp"
 
 using namespace regiokpi;
 
 namespace {
 
-date d(std::string_view s) { return parse_date(s); }
+using regiokpi_test::d;
 
 indicator make(std::string id, measure_kind kind = measure_kind::count) {
   indicator i;

@@ -1,4 +1,5 @@
 #include "regiokpi/forecast.hpp"
+#include "support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -16,7 +17,7 @@ static_assert(to_string(eta_status::not_within_horizon) == "not_within_horizon")
 
 namespace {
 
-date d(std::string_view s) { return parse_date(s); }
+using regiokpi_test::d;
 
 // The textbook closed form, in long double, independent of the QR in the library:
 // slope = Sxy / Sxx, intercept = ybar - slope * xbar, s^2 = RSS / (n - 2), with x = days since the

@@ -1,4 +1,5 @@
 #include "regiokpi/funding.hpp"
+#include "support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,7 +14,7 @@ static_assert(to_string(contribution_kind::remainder) == "remainder");
 
 namespace {
 
-amount eur(std::int64_t cents) { return amount::from_minor_units(cents); }
+using regiokpi_test::eur;
 
 // The six municipalities with the illustrative populations of examples/regio-deal-zod.
 std::vector<member_weight> municipalities() {

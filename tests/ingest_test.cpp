@@ -12,13 +12,14 @@
 #include <vector>
 
 #include "regiokpi/programme.hpp"
+#include "support.hpp"
 
 using namespace regiokpi;
 using ::testing::ElementsAre;
 
 namespace {
 
-date d(std::string_view s) { return parse_date(s); }
+using regiokpi_test::d;
 
 ingest_options named(std::string name = "m.csv") {
   ingest_options o;

@@ -1,4 +1,5 @@
 #include "regiokpi/money.hpp"
+#include "support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -25,7 +26,7 @@ static_assert(amount::from_minor_units(1234).minor_units() == 1234);
 
 namespace {
 
-amount eur(std::int64_t cents) { return amount::from_minor_units(cents); }
+using regiokpi_test::eur;
 
 template <class F>
 errc code_of(F&& f) {

@@ -1,4 +1,5 @@
 #include "regiokpi/programme.hpp"
+#include "support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +13,7 @@ static_assert(std::regular<member> && std::regular<target> && std::regular<formu
 
 namespace {
 
-date d(std::string_view s) { return parse_date(s); }
+using regiokpi_test::d;
 
 dimension region() {
   dimension r;

@@ -1,5 +1,6 @@
 // Hand-computed cases for every evaluation rule (docs/progress.md).
 #include "regiokpi/progress.hpp"
+#include "support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +8,7 @@ using namespace regiokpi;
 
 namespace {
 
-date d(std::string_view s) { return parse_date(s); }
+using regiokpi_test::d;
 
 // Increase from 100 (2021-01-01) to 300 (2023-01-01): 730 days, so 2022-01-01 is exactly half way.
 indicator rising() {

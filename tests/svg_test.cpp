@@ -1,4 +1,5 @@
 #include "regiokpi/svg.hpp"
+#include "support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,7 +16,7 @@ using namespace regiokpi;
 
 namespace {
 
-date d(std::string_view s) { return parse_date(s); }
+using regiokpi_test::d;
 
 // A tiny, strict XML parser: enough to prove the output is well-formed (every tag closed in order,
 // attributes quoted and unique, only the five named entities and character references) and to look

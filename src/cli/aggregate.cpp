@@ -16,7 +16,7 @@
 
 REGIOKPI_BEGIN_NAMESPACE
 namespace cli {
-namespace {
+namespace aggregate_command {
 
 struct options {
   std::string input, period = "month", by, time = "sum", space = "sum", indicators, from, to, output = "-";
@@ -120,6 +120,6 @@ const bool registered = register_command({
     },
 });
 
-}  // namespace
+}  // namespace aggregate_command
 }  // namespace cli
 REGIOKPI_END_NAMESPACE

@@ -19,7 +19,7 @@
 
 REGIOKPI_BEGIN_NAMESPACE
 namespace cli {
-namespace {
+namespace allocate_command {
 
 using big_int = boost::multiprecision::cpp_int;
 
@@ -157,6 +157,6 @@ const bool registered = register_command(
        return [o] { return run(*o); };
      }});
 
-}  // namespace
+}  // namespace allocate_command
 }  // namespace cli
 REGIOKPI_END_NAMESPACE

@@ -11,7 +11,7 @@
 
 REGIOKPI_BEGIN_NAMESPACE
 namespace cli {
-namespace {
+namespace check_command {
 
 struct options {
   std::string programme_path;
@@ -75,6 +75,6 @@ const bool registered = register_command(
        return [o] { return run(*o); };
      }});
 
-}  // namespace
+}  // namespace check_command
 }  // namespace cli
 REGIOKPI_END_NAMESPACE

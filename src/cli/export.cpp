@@ -10,7 +10,7 @@
 
 REGIOKPI_BEGIN_NAMESPACE
 namespace cli {
-namespace {
+namespace export_command {
 
 struct options {
   std::string programme_path;
@@ -74,6 +74,6 @@ const bool registered = register_command(
        return [o] { return run(*o); };
      }});
 
-}  // namespace
+}  // namespace export_command
 }  // namespace cli
 REGIOKPI_END_NAMESPACE

@@ -21,7 +21,7 @@
 
 REGIOKPI_BEGIN_NAMESPACE
 namespace cli {
-namespace {
+namespace forecast_command {
 
 void put_number(std::string& out, double v) {
   if (v == 0) v = 0;  // no "-0"
@@ -171,6 +171,6 @@ const bool registered = register_command({
     },
 });
 
-}  // namespace
+}  // namespace forecast_command
 }  // namespace cli
 REGIOKPI_END_NAMESPACE

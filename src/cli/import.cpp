@@ -15,7 +15,7 @@
 
 REGIOKPI_BEGIN_NAMESPACE
 namespace cli {
-namespace {
+namespace import_command {
 
 struct iati_options {
   std::string input;
@@ -98,6 +98,6 @@ const bool registered = register_command(
        return [o, so, iati] { return iati->parsed() ? run_iati(*o) : run_store(*so); };
      }});
 
-}  // namespace
+}  // namespace import_command
 }  // namespace cli
 REGIOKPI_END_NAMESPACE

@@ -1,6 +1,7 @@
 // regiokpi: the command-line tool. Subcommands register themselves (see command.hpp).
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -34,6 +35,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("regiokpi ") + regiokpi::version());
   app.require_subcommand(1);
   std::function<int()> action;
+  // Listed by name, whatever order the subcommands' files were linked (or unity-compiled) in.
+  std::ranges::sort(commands(), {}, &command::name);
   for (const auto& c : commands()) {
     CLI::App* sub = app.add_subcommand(c.name, c.description);
     auto run = c.setup(*sub);

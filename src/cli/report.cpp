@@ -16,7 +16,7 @@
 
 REGIOKPI_BEGIN_NAMESPACE
 namespace cli {
-namespace {
+namespace report_command {
 
 /// A one-line progress bar on stderr, drawn only when stderr is a terminal.
 class progress_bar {
@@ -180,6 +180,6 @@ const bool registered = register_command(
        return [o] { return run(*o); };
      }});
 
-}  // namespace
+}  // namespace report_command
 }  // namespace cli
 REGIOKPI_END_NAMESPACE

@@ -9,7 +9,7 @@
 
 REGIOKPI_BEGIN_NAMESPACE
 namespace cli {
-namespace {
+namespace store_command {
 
 struct store_cli_options {
   std::string dir;
@@ -101,6 +101,6 @@ const bool registered = register_command(
        };
      }});
 
-}  // namespace
+}  // namespace store_command
 }  // namespace cli
 REGIOKPI_END_NAMESPACE

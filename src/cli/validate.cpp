@@ -13,7 +13,7 @@
 
 REGIOKPI_BEGIN_NAMESPACE
 namespace cli {
-namespace {
+namespace validate_command {
 
 std::string plural(std::size_t n, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
@@ -69,6 +69,6 @@ const bool registered = register_command({
     },
 });
 
-}  // namespace
+}  // namespace validate_command
 }  // namespace cli
 REGIOKPI_END_NAMESPACE

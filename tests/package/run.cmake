@@ -61,7 +61,8 @@ if(MODE STREQUAL "find_package")
   endif()
 else()
   run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/package/consumer -B ${WORK_DIR}/build -G ${GENERATOR}
-      -DCMAKE_BUILD_TYPE=${CONFIG} ${flags} -DREGIOKPI_CONSUMER_MODE=add_subdirectory -DREGIOKPI_SOURCE_DIR=${SOURCE_DIR})
+      -DCMAKE_BUILD_TYPE=${CONFIG} ${flags} -DREGIOKPI_CONSUMER_MODE=add_subdirectory -DREGIOKPI_SOURCE_DIR=${SOURCE_DIR}
+      -DREGIOKPI_UNITY_BUILD=ON)
 endif()
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
 file(GLOB exe ${WORK_DIR}/build/consumer ${WORK_DIR}/build/*/consumer)
