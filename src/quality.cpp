@@ -8,12 +8,15 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <numeric>
+#include <span>
 #include <string>
 #include <tuple>
 #include <unordered_map>
 
+#include "json_stream.hpp"
 #include "regiokpi/aggregate.hpp"
 #include "regiokpi/csv.hpp"
 #include "regiokpi/export.hpp"
@@ -80,7 +83,12 @@ class checker {
     out.outlier_threshold = q_.outlier_threshold;
     plan_series();
     scan_rows(out);
-    per_series(out);
+    // The rows of each series, in series order: 32-bit row numbers while they fit (half the pages to
+    // touch, and no zeroing: every slot is written), else 64-bit.
+    if (s_.size() <= std::numeric_limits<std::uint32_t>::max())
+      per_series(out, order_rows<std::uint32_t>().get());
+    else
+      per_series(out, order_rows<std::uint64_t>().get());
     finish_completeness(out);
     check_rules(out);
     return out;
@@ -157,6 +165,21 @@ class checker {
     }
   }
 
+  /// Whether a row counts on the as-of date: dated on or before it and, with as_recorded_on, recorded
+  /// by then (a row without recorded_at always counts).
+  struct row_filter {
+    std::span<const std::int32_t> day, recorded;
+    std::int32_t limit = 0, known_by = 0;
+    bool by_recorded = false;
+    bool operator()(std::size_t r) const {
+      return day[r] <= limit && (!by_recorded || recorded[r] == detail::no_day || recorded[r] <= known_by);
+    }
+  };
+  row_filter counted_rows() const {
+    return {s_.day_numbers(), s_.recorded_days(), q_.as_of.day_number(),
+            q_.as_recorded_on ? q_.as_recorded_on->day_number() : 0, q_.as_recorded_on && s_.has_recorded_at()};
+  }
+
   /// The single scan: completeness cells, range checks, and the counts that order rows by series.
   void scan_rows(quality_report& out) {
     const auto series = s_.series_ids();
@@ -164,14 +187,9 @@ class checker {
     const auto value = s_.values();
     const auto recorded = s_.recorded_days();
     const bool has_recorded = s_.has_recorded_at();
-    const std::int32_t limit = q_.as_of.day_number();
     const std::int32_t fm = p_.fy_first_month;
     start_.assign(s_.series_count() + 1, 0);
-    const std::int32_t known_by = q_.as_recorded_on ? q_.as_recorded_on->day_number() : 0;
-    const auto counts = [&](std::size_t r) {
-      return day[r] <= limit &&
-             (!q_.as_recorded_on || !has_recorded || recorded[r] == detail::no_day || recorded[r] <= known_by);
-    };
+    const row_filter counts = counted_rows();
     for (std::size_t r = 0; r < s_.size(); ++r) {
       if (!counts(r)) continue;
       const std::uint32_t s = series[r];
@@ -203,10 +221,18 @@ class checker {
         out.outliers.push_back({ind->id, member_label(s), date::from_day_number(day[r]), v, std::nullopt, why});
     }
     std::partial_sum(start_.begin(), start_.end(), start_.begin());
-    order_.resize(start_.back());
+  }
+
+  /// The counted rows grouped by series: those of series s at start_[s] .. start_[s + 1].
+  template <class Row>
+  std::unique_ptr<Row[]> order_rows() const {
+    const auto series = s_.series_ids();
+    const row_filter counts = counted_rows();
+    std::unique_ptr<Row[]> order(new Row[start_.back()]);
     std::vector<std::size_t> fill(start_.begin(), start_.end() - 1);
     for (std::size_t r = 0; r < s_.size(); ++r)
-      if (counts(r) && series_ind_[series[r]]) order_[fill[series[r]]++] = r;
+      if (counts(r) && series_ind_[series[r]]) order[fill[series[r]]++] = static_cast<Row>(r);
+    return order;
   }
 
   std::string member_label(std::uint32_t s) const {
@@ -221,7 +247,8 @@ class checker {
   }
 
   /// Per series: its values by date (revisions resolved), their changes' modified z-scores, and revisions.
-  void per_series(quality_report& out) {
+  template <class Row>
+  void per_series(quality_report& out, Row* order) {
     const auto day = s_.day_numbers();
     const auto value = s_.values();
     const auto revs = s_.revisions();
@@ -232,11 +259,11 @@ class checker {
     for (std::uint32_t s = 0; s + 1 < start_.size(); ++s) {
       const indicator* ind = series_ind_[s];
       if (!ind || start_[s] == start_[s + 1]) continue;
-      auto first = order_.begin() + static_cast<std::ptrdiff_t>(start_[s]);
-      auto last = order_.begin() + static_cast<std::ptrdiff_t>(start_[s + 1]);
-      std::sort(first, last, [&](std::size_t a, std::size_t b) {
-        return std::tuple(day[a], rev(a), a) < std::tuple(day[b], rev(b), b);
-      });
+      Row* first = order + start_[s];
+      Row* last = order + start_[s + 1];
+      const auto by_date = [&](Row a, Row b) { return std::tuple(day[a], rev(a), a) < std::tuple(day[b], rev(b), b); };
+      // Rows usually arrive in date order (a batch per period): then there is nothing to sort.
+      if (!std::is_sorted(first, last, by_date)) std::sort(first, last, by_date);
       dates.clear();
       values.clear();
       std::optional<series_revision> largest;
@@ -511,7 +538,7 @@ class checker {
   std::vector<const indicator*> series_ind_;
   std::vector<std::int32_t> series_matrix_, series_member_;
   std::vector<expected_reports> matrices_;
-  std::vector<std::size_t> start_, order_;
+  std::vector<std::size_t> start_;
   std::unordered_map<std::string, side_values> cache_;
   std::map<std::string, std::string> failed_;  // query shape -> why the aggregation refused it
 };
@@ -539,67 +566,75 @@ quality_report check_quality(const programme& prog, const measurement_store& sto
   return checker(prog, store, settings).run();
 }
 
-std::string quality_to_json(const quality_report& q) {
-  json o = json::object();
-  o["as_of"] = format_date(q.as_of);
-  o["outlier_threshold"] = q.outlier_threshold;
-  o["summary"] = json{{"high", q.findings_at_least(importance::high)},
-                      {"medium", q.findings_at_least(importance::medium) - q.findings_at_least(importance::high)},
-                      {"low", q.findings_at_least(importance::low) - q.findings_at_least(importance::medium)}};
-  json c = json::object();
-  c["expected"] = q.completeness.expected;
-  c["reported"] = q.completeness.reported;
-  c["rate"] = rate_json(q.completeness.rate());
+void detail::write_quality_json(const quality_report& q, json_stream& out) {
+  out.open_object();
+  out.member("as_of", format_date(q.as_of));
+  out.member("outlier_threshold", q.outlier_threshold);
+  out.member("summary",
+             json{{"high", q.findings_at_least(importance::high)},
+                  {"medium", q.findings_at_least(importance::medium) - q.findings_at_least(importance::high)},
+                  {"low", q.findings_at_least(importance::low) - q.findings_at_least(importance::medium)}});
+  out.key("completeness");
+  out.open_object();
+  out.member("expected", q.completeness.expected);
+  out.member("reported", q.completeness.reported);
+  out.member("rate", rate_json(q.completeness.rate()));
   json bm = json::object();
   for (const auto& r : q.completeness.by_member) bm[r.key] = rate_json(r.rate());
-  c["by_member"] = std::move(bm);
+  out.member("by_member", bm);
   json bp = json::object();
   for (const auto& r : q.completeness.by_period) bp[r.key] = rate_json(r.rate());
-  c["by_period"] = std::move(bp);
-  json miss = json::array();
+  out.member("by_period", bp);
+  // The lists can hold hundreds of thousands of findings: written one at a time.
+  out.key("missing");
+  out.open_array();
   for (const auto& m : q.completeness.missing)
-    miss.push_back(json{{"indicator", m.indicator}, {"member", m.member}, {"period", m.period.label()}});
-  c["missing"] = std::move(miss);
-  o["completeness"] = std::move(c);
-  json t = json::object();
-  t["on_time"] = q.timeliness.on_time;
-  json late = json::array();
+    out.value(json{{"indicator", m.indicator}, {"member", m.member}, {"period", m.period.label()}});
+  out.close();
+  out.close();
+  out.key("timeliness");
+  out.open_object();
+  out.member("on_time", q.timeliness.on_time);
+  out.key("late");
+  out.open_array();
   for (const auto& l : q.timeliness.late)
-    late.push_back(json{{"indicator", l.indicator},
-                        {"member", l.member},
-                        {"period", l.period.label()},
-                        {"due", format_date(l.due)},
-                        {"recorded_at", format_date(l.recorded)},
-                        {"days_late", l.days_late}});
-  t["late"] = std::move(late);
-  t["unknown"] = q.timeliness.unknown;
-  t["rate"] = rate_json(q.timeliness.rate());
-  o["timeliness"] = std::move(t);
-  json outs = json::array();
+    out.value(json{{"indicator", l.indicator},
+                   {"member", l.member},
+                   {"period", l.period.label()},
+                   {"due", format_date(l.due)},
+                   {"recorded_at", format_date(l.recorded)},
+                   {"days_late", l.days_late}});
+  out.close();
+  out.member("unknown", q.timeliness.unknown);
+  out.member("rate", rate_json(q.timeliness.rate()));
+  out.close();
+  out.key("outliers");
+  out.open_array();
   for (const auto& x : q.outliers)
-    outs.push_back(json{{"indicator", x.indicator},
-                        {"member", x.member},
-                        {"date", format_date(x.when)},
-                        {"value", x.value},
-                        {"score", x.score ? json(*x.score) : json(nullptr)},
-                        {"reason", x.reason}});
-  o["outliers"] = std::move(outs);
-  json vs = json::array();
+    out.value(json{{"indicator", x.indicator},
+                   {"member", x.member},
+                   {"date", format_date(x.when)},
+                   {"value", x.value},
+                   {"score", x.score ? json(*x.score) : json(nullptr)},
+                   {"reason", x.reason}});
+  out.close();
+  out.key("violations");
+  out.open_array();
   for (const auto& v : q.violations)
-    vs.push_back(json{{"rule", v.rule},
-                      {"importance", std::string(to_string(v.importance))},
-                      {"member", v.member},
-                      {"period", v.period.label()},
-                      {"left", v.left},
-                      {"right", v.right}});
-  o["violations"] = std::move(vs);
+    out.value(json{{"rule", v.rule},
+                   {"importance", std::string(to_string(v.importance))},
+                   {"member", v.member},
+                   {"period", v.period.label()},
+                   {"left", v.left},
+                   {"right", v.right}});
+  out.close();
   json rs = json::array();
   for (const auto& r : q.rules) {
     json x{{"rule", r.rule}, {"checked", r.checked}, {"violated", r.violated}, {"skipped", r.skipped}};
     if (!r.problem.empty()) x["problem"] = r.problem;
     rs.push_back(std::move(x));
   }
-  o["rules"] = std::move(rs);
+  out.member("rules", rs);
   json rev = json::object();
   rev["revised_values"] = q.revisions.revised_values;
   json largest = json::array();
@@ -611,8 +646,17 @@ std::string quality_to_json(const quality_report& q) {
                            {"to", r.to},
                            {"relative", r.relative ? json(*r.relative) : json(nullptr)}});
   rev["largest"] = std::move(largest);
-  o["revisions"] = std::move(rev);
-  return o.dump(2, ' ', false, json::error_handler_t::strict) + "\n";
+  out.member("revisions", rev);
+  out.close();
+}
+
+std::string quality_to_json(const quality_report& q) {
+  std::string text;
+  const detail::json_stream::sink_type sink = [&text](std::string_view piece) { text += piece; };
+  detail::json_stream out(sink, std::size_t{1} << 20);
+  detail::write_quality_json(q, out);
+  out.finish();
+  return text;
 }
 
 std::vector<finding> findings(const quality_report& q) {

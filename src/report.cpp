@@ -8,6 +8,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "json_stream.hpp"
 #include "regiokpi/csv.hpp"
 #include "regiokpi/export.hpp"
 #include "report_detail.hpp"
@@ -243,20 +244,26 @@ std::string quality_markdown(const quality_report& q) {
 
 }  // namespace
 
-std::string report_to_json(const programme_report& r) {
-  json j;
-  j["format"] = "regiokpi-report";
-  j["format_version"] = 2;
-  j["programme"] = {{"id", r.programme_id}, {"name", r.programme_name}};
-  j["as_of"] = format_date(r.as_of);
-  j["as_recorded_on"] = day(r.as_recorded_on);
-  j["trajectory"] = std::string(to_string(r.trajectory));
-  j["series_period"] = std::string(to_string(r.series_period));
-  j["rollup"] = std::string(to_string(r.rollup));
-  json inds = json::array();
-  for (const auto& i : r.indicators) inds.push_back(indicator_json(i));
-  j["indicators"] = std::move(inds);
-  json nodes = json::array();
+void write_report_json(const programme_report& r, const std::function<void(std::string_view)>& sink,
+                       std::size_t piece_bytes) {
+  // One indicator, node or finding at a time: the tree of a 10,000-indicator report and its
+  // destruction cost more than the formatting (docs/benchmarks.md).
+  detail::json_stream out(sink, piece_bytes);
+  out.open_object();
+  out.member("format", "regiokpi-report");
+  out.member("format_version", 2);
+  out.member("programme", {{"id", r.programme_id}, {"name", r.programme_name}});
+  out.member("as_of", format_date(r.as_of));
+  out.member("as_recorded_on", day(r.as_recorded_on));
+  out.member("trajectory", std::string(to_string(r.trajectory)));
+  out.member("series_period", std::string(to_string(r.series_period)));
+  out.member("rollup", std::string(to_string(r.rollup)));
+  out.key("indicators");
+  out.open_array();
+  for (const auto& i : r.indicators) out.value(indicator_json(i));
+  out.close();
+  out.key("nodes");
+  out.open_array();
   for (const auto& n : r.nodes) {
     json o;
     o["id"] = n.id;
@@ -278,11 +285,21 @@ std::string report_to_json(const programme_report& r) {
     for (std::size_t k = 0; k < progress_status_count; ++k)
       kids[std::string(to_string(static_cast<progress_status>(k)))] = n.children_counts[k];
     o["children_counts"] = std::move(kids);
-    nodes.push_back(std::move(o));
+    out.value(o);
   }
-  j["nodes"] = std::move(nodes);
-  if (r.data_quality) j["data_quality"] = json::parse(quality_to_json(*r.data_quality));
-  return j.dump(2) + "\n";
+  out.close();
+  if (r.data_quality) {
+    out.key("data_quality");
+    detail::write_quality_json(*r.data_quality, out);
+  }
+  out.close();
+  out.finish();
+}
+
+std::string report_to_json(const programme_report& r) {
+  std::string text;
+  write_report_json(r, [&text](std::string_view piece) { text += piece; });
+  return text;
 }
 
 namespace report_detail {

@@ -818,8 +818,15 @@ std::uint64_t file_checksum(const std::string& path, std::uint64_t& bytes) {
 }  // namespace detail
 
 measurement_store store_open(const std::string& dir, const programme* prog, std::size_t max_errors) {
+  return store_open(
+      dir, [prog] { return prog; }, max_errors);
+}
+
+measurement_store store_open(const std::string& dir, const std::function<const programme*()>& programme,
+                             std::size_t max_errors) {
   auto [st, m] = detail::open_dir(dir);
-  if (prog != nullptr) detail::store_files::check(st, m, *prog, max_errors);
+  if (const regiokpi::programme* prog = programme ? programme() : nullptr)
+    detail::store_files::check(st, m, *prog, max_errors);
   return std::move(st);
 }
 

@@ -160,6 +160,21 @@ TEST(Quality, OutlierByTheModifiedZScore) {
   // A higher threshold (13) than the score keeps it.
   EXPECT_TRUE(check_quality(p, s, {.as_of = parse_date("2022-12-31"), .outlier_threshold = 13}).outliers.empty());
   EXPECT_THROW((void)check_quality(p, s, {.as_of = parse_date("2022-12-31"), .outlier_threshold = 0}), error);
+  // The same rows out of date order, between another member's: the same finding (each series' rows
+  // are put in date order first; only rows already in order skip that).
+  const measurement_store mixed = store_of({{"y", "2021-06-30", "a", 40},
+                                            {"y", "2021-01-31", "b", 5},
+                                            {"y", "2021-03-31", "a", 11},
+                                            {"y", "2021-07-31", "a", 13},
+                                            {"y", "2021-01-31", "a", 10},
+                                            {"y", "2021-05-31", "a", 12},
+                                            {"y", "2021-02-28", "a", 12},
+                                            {"y", "2021-04-30", "a", 13}});
+  const quality_report m = check_quality(p, mixed, {.as_of = parse_date("2022-12-31")});
+  ASSERT_EQ(m.outliers.size(), 1u);
+  EXPECT_EQ(m.outliers[0].member, "a");
+  EXPECT_EQ(format_date(m.outliers[0].when), "2021-06-30");
+  EXPECT_NEAR(*m.outliers[0].score, 0.6745 * 27.5 / 1.5, 1e-12);
 }
 
 TEST(Quality, ValuesOutsideTheirRange) {

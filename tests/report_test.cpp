@@ -3,7 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "regiokpi/quality.hpp"
 
 using namespace regiokpi;
 
@@ -226,4 +233,85 @@ TEST(Report, StatusTableNamesEveryStatus) {
   static_assert(!is_assessed(progress_status::no_target) && is_assessed(progress_status::off_track));
   for (std::size_t k = 0; k < progress_status_count; ++k)
     EXPECT_EQ(style_of(static_cast<progress_status>(k)).colour.size(), 7u);
+}
+
+namespace {
+
+/// A report with data-quality findings of every kind, text that JSON must escape, a value that has no
+/// JSON number, and empty lists and objects next to full ones.
+programme_report with_findings() {
+  programme_report r = sample();
+  r.programme_name = "Regio Deal Zuid- en Oost-Drenthe \u2014 \"ZOD\"\t\\";
+  r.indicators[2].series.clear();
+  quality_report q;
+  q.as_of = parse_date("2022-12-31");
+  const period q3 = period::containing(period_type::quarter, parse_date("2022-09-30"));
+  q.completeness.expected = 4;
+  q.completeness.reported = 3;
+  q.completeness.by_member = {{"emmen", 2, 2}, {"hoogeveen", 2, 1}};
+  q.completeness.missing = {{"W-c1.assessments", "hoogeveen", q3}};
+  q.timeliness.on_time = 2;
+  q.timeliness.late = {{"W-c1.assessments", "emmen", q3, parse_date("2022-10-20"), parse_date("2022-11-02"), 13}};
+  q.outliers = {{"W-c1.assessments", "emmen", parse_date("2022-09-30"), 250, 4.25, "change 240; modified z-score 4.25"},
+                {"W-c1.assessments", "", parse_date("2022-12-31"), std::numeric_limits<double>::quiet_NaN(),
+                 std::nullopt, "below the plausible minimum 0"}};
+  q.rules = {{"assessed-before-guided", 3, 1, 0, ""}, {"r2", 0, 0, 2, "no such dimension"}};
+  q.violations = {{"assessed-before-guided", importance::high, "emmen", q3, 12, 14.5}};
+  q.revisions.revised_values = 1;
+  q.revisions.largest = {{"W-c1.assessments", "emmen", parse_date("2022-09-30"), 240, 250, 10.0 / 240}};
+  r.data_quality = q;
+  return r;
+}
+
+}  // namespace
+
+// The JSON report is written a member at a time (no tree of the whole report): its text must be
+// exactly what nlohmann's own dump(2) makes of the same document, an independent layout of brackets,
+// commas and indentation.
+TEST(Report, JsonWrittenInPiecesIsTheTextOfOneTreeDumped) {
+  for (const programme_report& r : {with_findings(), sample(), programme_report{}}) {
+    const std::string text = report_to_json(r);
+    EXPECT_EQ(text, nlohmann::ordered_json::parse(text).dump(2) + "\n");
+    std::vector<std::string> pieces;
+    write_report_json(
+        r, [&](std::string_view p) { pieces.emplace_back(p); }, 64);
+    std::string joined;
+    for (const auto& p : pieces) {
+      EXPECT_FALSE(p.empty());
+      joined += p;
+    }
+    EXPECT_EQ(joined, text);
+    EXPECT_GT(pieces.size(), text.size() / 1024);  // handed over as it is made, not at the end
+  }
+  const auto j = nlohmann::json::parse(report_to_json(with_findings()));
+  EXPECT_EQ(j["programme"]["name"], "Regio Deal Zuid- en Oost-Drenthe \u2014 \"ZOD\"\t\\");
+  EXPECT_TRUE(j["indicators"][2]["series"].is_array() && j["indicators"][2]["series"].empty());
+  const auto& dq = j["data_quality"];
+  EXPECT_EQ(dq["summary"]["high"], 1);    // the violation
+  EXPECT_EQ(dq["summary"]["medium"], 1);  // the missing report
+  EXPECT_EQ(dq["summary"]["low"], 3);     // one late report, two outliers
+  EXPECT_EQ(dq["completeness"]["by_member"]["hoogeveen"], 0.5);
+  EXPECT_EQ(dq["completeness"]["missing"][0]["period"], "2022-Q3");
+  EXPECT_EQ(dq["timeliness"]["late"][0]["days_late"], 13);
+  EXPECT_TRUE(dq["outliers"][1]["value"].is_null());  // NaN has no JSON number
+  EXPECT_TRUE(dq["outliers"][1]["score"].is_null());
+  EXPECT_EQ(dq["rules"][1]["problem"], "no such dimension");
+  EXPECT_FALSE(dq["rules"][0].contains("problem"));
+  EXPECT_EQ(dq["revisions"]["largest"][0]["to"], 250);
+  // The report's data_quality member is the check's own JSON document.
+  EXPECT_EQ(dq, nlohmann::json::parse(quality_to_json(*with_findings().data_quality)));
+  const std::string alone = quality_to_json(*with_findings().data_quality);
+  EXPECT_EQ(alone, nlohmann::ordered_json::parse(alone).dump(2) + "\n");
+}
+
+TEST(Report, JsonSinkThatThrowsStopsTheWriting) {
+  std::size_t calls = 0;
+  EXPECT_THROW(write_report_json(
+                   with_findings(),
+                   [&](std::string_view) {
+                     if (++calls == 2) throw std::runtime_error("disk full");
+                   },
+                   64),
+               std::runtime_error);
+  EXPECT_EQ(calls, 2u);
 }

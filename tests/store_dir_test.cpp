@@ -7,11 +7,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "regiokpi/aggregate.hpp"
 #include "regiokpi/ingest.hpp"
+#include "regiokpi/programme.hpp"
 
 using namespace regiokpi;
 namespace fs = std::filesystem;
@@ -202,4 +204,62 @@ TEST(StoreDir, DamagedFilesFailCleanly) {
   }
   EXPECT_GT(refused, 0u);
   EXPECT_GT(opened, 0u);
+}
+
+// The programme arrives after the files are open (the command line reads it meanwhile): the rows are
+// checked against what the callback returns, and its exception passes through.
+TEST(StoreDir, OpenAsksForTheProgrammeOnceTheFilesAreRead) {
+  temp_dir t;
+  measurement_store mem;
+  const std::vector<measurement> rows{
+      {.indicator = "jobs", .when = parse_date("2021-03-31"), .coordinates = {"emmen"}, .value = 12},
+      {.indicator = "visits", .when = parse_date("2021-03-31"), .coordinates = {"emmen"}, .value = 3}};
+  mem.append({"region"}, rows);
+  store_save(mem, t / "s");
+
+  programme p;
+  p.id = "p";
+  dimension region;
+  region.id = "region";
+  region.members = {{.id = "emmen"}};
+  p.dimensions.push_back(region);
+  indicator jobs;
+  jobs.id = "jobs";
+  jobs.kind = measure_kind::count;
+  result r;
+  r.indicators = {jobs};
+  goal g;
+  g.results = {r};
+  pillar pl;
+  pl.goals = {g};
+  p.pillars = {pl};
+
+  int calls = 0;
+  try {
+    (void)store_open(t / "s", [&]() -> const programme* {
+      ++calls;
+      return &p;
+    });
+    FAIL() << "visits is not an indicator of the programme";
+  } catch (const error& e) {
+    EXPECT_EQ(e.code(), errc::validation_error);
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("\"visits\" is not an indicator of the programme"));
+  }
+  EXPECT_EQ(calls, 1);
+
+  // nullptr: nothing more is checked, as store_open(dir) does.
+  EXPECT_EQ(rows_of(store_open(t / "s", [&]() -> const programme* { return nullptr; })), rows_of(mem));
+
+  EXPECT_THROW((void)store_open(t / "s", []() -> const programme* { throw std::runtime_error("bad programme"); }),
+               std::runtime_error);
+
+  // No store: that is found before the programme is asked for.
+  calls = 0;
+  EXPECT_THROW((void)store_open(t / "none",
+                                [&]() -> const programme* {
+                                  ++calls;
+                                  return &p;
+                                }),
+               error);
+  EXPECT_EQ(calls, 0);
 }

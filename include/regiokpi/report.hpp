@@ -5,7 +5,10 @@
 //   std::string md = regiokpi::report_to_markdown(r);
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "regiokpi/evaluate.hpp"
 #include "regiokpi/export.hpp"
@@ -14,6 +17,13 @@ REGIOKPI_BEGIN_NAMESPACE
 
 /// JSON report (docs/report-format.md, docs/schema/report.schema.json). Missing numbers are null.
 REGIOKPI_EXPORT std::string report_to_json(const programme_report& r);
+
+/// The same text as report_to_json(r), handed to `sink` in order in pieces of about `piece_bytes`
+/// each (never empty), so that a large report goes to a file or a socket without first being held
+/// whole in memory, or as one tree of JSON values. A sink that throws stops the writing; the
+/// exception passes through.
+REGIOKPI_EXPORT void write_report_json(const programme_report& r, const std::function<void(std::string_view)>& sink,
+                                       std::size_t piece_bytes = std::size_t{1} << 20);
 
 /// CSV: one row per indicator with the same scalar fields as the JSON report.
 REGIOKPI_EXPORT std::string report_to_csv(const programme_report& r);

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,6 +64,13 @@ struct store_write_options {
 /// With a programme, every row is checked against it as ingest checks a CSV (indicators, members,
 /// values that suit the kind): error(validation_error) listing the rows, by file and row.
 REGIOKPI_EXPORT measurement_store store_open(const std::string& dir, const programme* prog = nullptr,
+                                             std::size_t max_errors = 100);
+/// As store_open(dir, prog), for a caller still reading the programme: the files are mapped and
+/// checked first (failing as store_open(dir) fails, before `programme` is called), then `programme`
+/// is called once (it may wait, on a shared_future say) and the rows are checked against what it
+/// returns (nothing more for nullptr). Its exceptions pass through. The command line reads a
+/// programme on one thread while this opens the store on another.
+REGIOKPI_EXPORT measurement_store store_open(const std::string& dir, const std::function<const programme*()>& programme,
                                              std::size_t max_errors = 100);
 
 /// Appends the rows of a CSV file to a store directory as one batch, creating the directory when

@@ -43,8 +43,7 @@ int run(const options& o) {
   else if (o.fail_on == "low")
     fail_on = importance::low;
 
-  const programme prog = read_programme_file(o.programme_path);
-  const measurement_store store = load_measurements(o.measurements_path, &prog);
+  const auto [prog, store] = load_programme_and_measurements(o.programme_path, o.measurements_path);
   const quality_report q = check_quality(prog, store, qs);
   const std::string out = o.format == "json"  ? quality_to_json(q)
                           : o.format == "csv" ? quality_to_csv(q)

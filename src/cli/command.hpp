@@ -91,5 +91,18 @@ std::string read_file(const std::string& path);
 regiokpi::measurement_store load_measurements(const std::string& path, const regiokpi::programme* prog,
                                               std::function<void(std::uint64_t, std::uint64_t)> progress = {});
 
+/// A programme and the measurements checked against it.
+struct programme_and_measurements {
+  regiokpi::programme prog;
+  regiokpi::measurement_store store;
+};
+
+/// read_programme_file, then load_measurements against it, with the same results and errors (the
+/// programme's first). A store directory is opened on a second thread while the programme is read,
+/// since neither needs the other until the rows are checked against the programme.
+programme_and_measurements load_programme_and_measurements(
+    const std::string& programme_path, const std::string& measurements_path,
+    std::function<void(std::uint64_t, std::uint64_t)> progress = {});
+
 }  // namespace cli
 REGIOKPI_END_NAMESPACE

@@ -40,8 +40,7 @@ int run(const options& o) {
   e.reporting_org = o.reporting_org;
   e.reporting_org_name = o.reporting_org_name;
   e.reporting_org_type = o.reporting_org_type;
-  const programme prog = read_programme_file(o.programme_path);
-  const measurement_store store = load_measurements(o.measurements_path, &prog);
+  const auto [prog, store] = load_programme_and_measurements(o.programme_path, o.measurements_path);
   write_output(o.output, export_iati(prog, store, e));
   return exit_ok;
 }

@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "regiokpi/error.hpp"
 #include "regiokpi/export.hpp"
 #include "regiokpi/ingest.hpp"
+#include "regiokpi/programme_io.hpp"
 #include "regiokpi/store_dir.hpp"
 
 REGIOKPI_BEGIN_NAMESPACE
@@ -89,6 +91,32 @@ measurement_store load_measurements(const std::string& path, const programme* pr
   io.progress = std::move(progress);
   ingest_csv_file(store, path, io);
   return store;
+}
+
+programme_and_measurements load_programme_and_measurements(const std::string& programme_path,
+                                                           const std::string& measurements_path,
+                                                           std::function<void(std::uint64_t, std::uint64_t)> progress) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(measurements_path, ec) ||
+      !std::filesystem::exists(std::filesystem::path(measurements_path) / "manifest.json", ec)) {
+    programme prog = read_programme_file(programme_path);
+    measurement_store store = load_measurements(measurements_path, &prog, std::move(progress));
+    return {std::move(prog), std::move(store)};
+  }
+  // Reading the programme (a parse) and opening the store (mapping and checking its files) take
+  // about as long each on a large programme; side by side the command waits for the longer only.
+  std::future<programme> reading = std::async(std::launch::async, [&] { return read_programme_file(programme_path); });
+  programme prog;
+  try {
+    measurement_store store = store_open(measurements_path, [&]() -> const programme* {
+      prog = reading.get();
+      return &prog;
+    });
+    return {std::move(prog), std::move(store)};
+  } catch (...) {
+    if (reading.valid()) reading.get();  // a bad programme is reported before a bad store, as in turn
+    throw;
+  }
 }
 
 }  // namespace cli

@@ -116,20 +116,21 @@ int run(const options& o) {
   if (!(o.level > 0 && o.level < 1)) throw usage_error("--level must be between 0 and 1");
   s.forecast_level = o.level;
 
-  const programme prog = read_programme_file(o.programme_path);
   progress_bar bar;
-  const measurement_store store =
-      load_measurements(o.measurements_path, &prog, [&bar](std::uint64_t done, std::uint64_t total) {
+  const auto [prog, store] = load_programme_and_measurements(
+      o.programme_path, o.measurements_path, [&bar](std::uint64_t done, std::uint64_t total) {
         bar.show("reading", static_cast<std::size_t>(done), static_cast<std::size_t>(total));
       });
   s.progress = [&bar](std::size_t done, std::size_t total) { bar.show("evaluating", done, total); };
   const programme_report rep = evaluate_programme(prog, store, s);
   bar.finish();
 
+  if (o.format == "json") {
+    write_output(o.output, [&](const output_sink& put) { write_report_json(rep, put); });
+    return exit_ok;
+  }
   std::string out;
-  if (o.format == "json")
-    out = report_to_json(rep);
-  else if (o.format == "csv")
+  if (o.format == "csv")
     out = report_to_csv(rep);
   else if (o.format == "sdmx-csv")
     out = report_to_sdmx_csv(rep, o.dataflow);

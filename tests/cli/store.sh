@@ -5,7 +5,8 @@
 # `store info` against the batches' hand-counted rows and dates; `store verify` on a sound store and
 # on a damaged byte (exit 1 naming the file); `store compact` (same results, history kept); a rejected
 # batch writes nothing; a second writer is refused naming the lock holder, or waits with --wait;
-# a store read with a programme that lacks an indicator fails naming the file and row.
+# a store read with a programme that lacks an indicator fails naming the file and row; a broken
+# programme beside a damaged store is reported first.
 # Run as: bash store.sh <regiokpi> <source-dir>
 set -u
 bin=$1
@@ -100,6 +101,18 @@ truncate -s 100 "$tmp/cut/batch-000001.arrow"
 rc=$?
 [ $rc = 1 ] && grep -q "batch-000001.arrow: not a readable Arrow IPC file" "$tmp/err" ||
   fail "reading a truncated store: exit $rc, $(cat "$tmp/err")"
+# A programme and a store are read side by side; with both bad, the programme's error is the one
+# reported, as when they were read in turn.
+printf '{"id": ' >"$tmp/broken.json"
+for sub in report check "export iati"; do
+  extra=()
+  [ "$sub" = "export iati" ] && extra=(--reporting-org NL-KVK-01234567)
+  # shellcheck disable=SC2086 # "export iati" is two words
+  "$bin" $sub "$tmp/broken.json" "$tmp/cut" --as-of 2022-12-31 "${extra[@]}" -o "$tmp/r" 2>"$tmp/err"
+  rc=$?
+  [ $rc = 1 ] && grep -q "broken.json:1:8: syntax error" "$tmp/err" && ! grep -q "batch-000001" "$tmp/err" &&
+    [ ! -e "$tmp/r" ] || fail "$sub with a broken programme and a truncated store: exit $rc, $(cat "$tmp/err")"
+done
 
 # A rejected batch writes nothing: the manifest and the file list stay as they were.
 ls "$st" >"$tmp/ls-before"
