@@ -498,10 +498,10 @@ totals_plan plan_totals(const measurement_store& st, const std::vector<std::uint
 /// (the range's first period when it was reported before the range) through the period of its
 /// indicator's latest row inside the range, and handed to fold(series, period offset, value) in
 /// (series, period) order. One step per series and period carried: linear in the output of the
-/// time step, with no rescan of the rows.
+/// time step, with no rescan of the rows. The cells' keys are series_of_key's positions.
 template <class Fold>
-void carry_forward(const std::vector<partition>& per_series, const measurement_store& st, std::int32_t lo,
-                   const totals_plan& tp, Fold&& fold) {
+void carry_forward(const std::vector<partition>& per_series, const std::vector<std::uint32_t>& series_of_key,
+                   const measurement_store& st, std::int32_t lo, const totals_plan& tp, Fold&& fold) {
   struct kept {
     std::uint32_t series, offset;
     double value;
@@ -515,7 +515,8 @@ void carry_forward(const std::vector<partition>& per_series, const measurement_s
     for (std::size_t c = 0; c < part.idx->size(); ++c) {
       const cell& sc = part.cells[c];
       if (sc.n == 0) continue;
-      const auto [s, off] = part.idx->key_of(c);
+      const auto [k, off] = part.idx->key_of(c);
+      const std::uint32_t s = series_of_key[k];
       cells.push_back({s, off, sc.v});
       if (sc.day >= lo) {
         std::int64_t& e = end[st.series_indicator(s)];
@@ -914,9 +915,17 @@ aggregate_result aggregate_series(const measurement_store& st, const query& q, c
   if (direct) {
     direct_parts = run_pass(t, ngroups, group_of, t != op::count);
   } else {
-    std::vector<std::uint32_t> identity(ns);
-    std::iota(identity.begin(), identity.end(), 0u);
-    const std::vector<partition> per_series = run_pass(t, ns, identity, false);
+    // Cells for the series that count only: a query for some indicators of a large store would
+    // otherwise fill, merge and fold cells for every series of the store. Keys number them in series
+    // order, so cells in key order are in series order.
+    std::vector<std::uint32_t> key_of_series(ns, none), series_of_key;
+    for (std::uint32_t s = 0; s < ns; ++s)
+      if (group_of[s] != none) {
+        key_of_series[s] = static_cast<std::uint32_t>(series_of_key.size());
+        series_of_key.push_back(s);
+      }
+    const std::size_t nkeys = series_of_key.size();
+    const std::vector<partition> per_series = run_pass(t, nkeys, key_of_series, false);
     const space_rule sr = q.space;
     const group_cell blank{
         {},
@@ -974,18 +983,18 @@ aggregate_result aggregate_series(const measurement_store& st, const query& q, c
     // and each still adds its series in series order. (The weights' cache is not shared.)
     const bool fold_by_periods = t != op::carry && threads > 1 && nper > 1 && per_series.size() == 1 &&
                                  per_series[0].idx->dense() && group_idx.dense() && sr != space_rule::weighted_avg &&
-                                 ns * nper >= (std::size_t{1} << 16);
+                                 nkeys * nper >= (std::size_t{1} << 16);
     if (t == op::carry) {
-      carry_forward(per_series, st, lo, tp, fold);
+      carry_forward(per_series, series_of_key, st, lo, tp, fold);
     } else if (fold_by_periods) {
       const unsigned nt = static_cast<unsigned>(std::min<std::size_t>(threads, nper));
       const cell* cs = per_series[0].cells.data();
       on_threads(nt, [&](unsigned j) {
         const auto p0 = static_cast<std::uint32_t>(nper * j / nt), p1 = static_cast<std::uint32_t>(nper * (j + 1) / nt);
-        for (std::uint32_t s = 0; s < ns; ++s)
+        for (std::size_t k = 0; k < nkeys; ++k)
           for (std::uint32_t off = p0; off < p1; ++off) {
-            const cell& sc = cs[std::size_t{s} * nper + off];
-            if (sc.n != 0) fold(s, off, result_of(t, sc));
+            const cell& sc = cs[k * nper + off];
+            if (sc.n != 0) fold(series_of_key[k], off, result_of(t, sc));
           }
       });
     } else {
@@ -993,8 +1002,8 @@ aggregate_result aggregate_series(const measurement_store& st, const query& q, c
         for (std::size_t c = 0; c < part.idx->size(); ++c) {
           const cell& sc = part.cells[c];
           if (sc.n == 0) continue;
-          const auto [s, off] = part.idx->key_of(c);
-          fold(s, off, result_of(t, sc));
+          const auto [k, off] = part.idx->key_of(c);
+          fold(series_of_key[k], off, result_of(t, sc));
         }
     }
     if (!problems.empty()) throw error(errc::validation_error, std::move(problems));

@@ -169,6 +169,22 @@ TEST(Aggregate, LastCarriesForwardThroughPeriodsWithoutAReport) {
   EXPECT_THAT(run(s, r), ElementsAre("jobs|2021-Q1|10"));
 }
 
+// A query for some indicators keeps cells for their series only; the series it leaves out may come
+// first in the store (homes is the last of four series here) and must change nothing.
+TEST(Aggregate, PerSeriesRulesForSomeIndicatorsOnly) {
+  const auto s = load(hand_csv);
+  query a = quarterly(time_rule::avg, space_rule::avg);
+  a.indicators = {"homes"};
+  EXPECT_THAT(run(s, a), ElementsAre("homes|2021-Q2|4"));
+  // jobs, Q1: Emmen/zorg (5 + 7 + 8 + 3) / 4 = 5.75, Emmen/bouw 2, Assen/zorg 10: (5.75 + 2 + 10) / 3.
+  a.indicators = {"jobs"};
+  EXPECT_THAT(run(s, a), ElementsAre("jobs|2021-Q1|5.91666666666667", "jobs|2021-Q2|1"));
+  query l = quarterly(time_rule::last, space_rule::max);
+  l.period = period_type::month;
+  l.indicators = {"homes"};
+  EXPECT_THAT(run(s, l), ElementsAre("homes|2021-05|4"));
+}
+
 TEST(Aggregate, TotalRowsAreTheHeadlineAndNeverAddedToTheirBreakdown) {
   // A published rate with its breakdown by sex: the empty cell is the total (SDMX _T).
   const auto s = load(
