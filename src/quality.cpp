@@ -567,29 +567,39 @@ quality_report check_quality(const programme& prog, const measurement_store& sto
 }
 
 void detail::write_quality_json(const quality_report& q, json_stream& out) {
+  // Straight to text, a finding at a time: a check can find hundreds of thousands.
+  const auto rate = [&out](std::string_view name, const std::optional<double>& r) { out.member(name, r); };
   out.open_object();
-  out.member("as_of", format_date(q.as_of));
+  out.member("as_of", q.as_of);
   out.member("outlier_threshold", q.outlier_threshold);
-  out.member("summary",
-             json{{"high", q.findings_at_least(importance::high)},
-                  {"medium", q.findings_at_least(importance::medium) - q.findings_at_least(importance::high)},
-                  {"low", q.findings_at_least(importance::low) - q.findings_at_least(importance::medium)}});
+  out.key("summary");
+  out.open_object();
+  out.member("high", q.findings_at_least(importance::high));
+  out.member("medium", q.findings_at_least(importance::medium) - q.findings_at_least(importance::high));
+  out.member("low", q.findings_at_least(importance::low) - q.findings_at_least(importance::medium));
+  out.close();
   out.key("completeness");
   out.open_object();
   out.member("expected", q.completeness.expected);
   out.member("reported", q.completeness.reported);
-  out.member("rate", rate_json(q.completeness.rate()));
-  json bm = json::object();
-  for (const auto& r : q.completeness.by_member) bm[r.key] = rate_json(r.rate());
-  out.member("by_member", bm);
-  json bp = json::object();
-  for (const auto& r : q.completeness.by_period) bp[r.key] = rate_json(r.rate());
-  out.member("by_period", bp);
-  // The lists can hold hundreds of thousands of findings: written one at a time.
+  rate("rate", q.completeness.rate());
+  // Keys of an object are unique: a member or period named twice keeps its first place, last value.
+  const auto rates = [&](std::string_view name, const std::vector<rate_entry>& entries) {
+    json o = json::object();
+    for (const auto& r : entries) o[r.key] = rate_json(r.rate());
+    out.member(name, o);
+  };
+  rates("by_member", q.completeness.by_member);
+  rates("by_period", q.completeness.by_period);
   out.key("missing");
   out.open_array();
-  for (const auto& m : q.completeness.missing)
-    out.value(json{{"indicator", m.indicator}, {"member", m.member}, {"period", m.period.label()}});
+  for (const auto& m : q.completeness.missing) {
+    out.open_object();
+    out.member("indicator", m.indicator);
+    out.member("member", m.member);
+    out.member("period", m.period.label());
+    out.close();
+  }
   out.close();
   out.close();
   out.key("timeliness");
@@ -597,56 +607,75 @@ void detail::write_quality_json(const quality_report& q, json_stream& out) {
   out.member("on_time", q.timeliness.on_time);
   out.key("late");
   out.open_array();
-  for (const auto& l : q.timeliness.late)
-    out.value(json{{"indicator", l.indicator},
-                   {"member", l.member},
-                   {"period", l.period.label()},
-                   {"due", format_date(l.due)},
-                   {"recorded_at", format_date(l.recorded)},
-                   {"days_late", l.days_late}});
+  for (const auto& l : q.timeliness.late) {
+    out.open_object();
+    out.member("indicator", l.indicator);
+    out.member("member", l.member);
+    out.member("period", l.period.label());
+    out.member("due", l.due);
+    out.member("recorded_at", l.recorded);
+    out.member("days_late", l.days_late);
+    out.close();
+  }
   out.close();
   out.member("unknown", q.timeliness.unknown);
-  out.member("rate", rate_json(q.timeliness.rate()));
+  rate("rate", q.timeliness.rate());
   out.close();
   out.key("outliers");
   out.open_array();
-  for (const auto& x : q.outliers)
-    out.value(json{{"indicator", x.indicator},
-                   {"member", x.member},
-                   {"date", format_date(x.when)},
-                   {"value", x.value},
-                   {"score", x.score ? json(*x.score) : json(nullptr)},
-                   {"reason", x.reason}});
+  for (const auto& x : q.outliers) {
+    out.open_object();
+    out.member("indicator", x.indicator);
+    out.member("member", x.member);
+    out.member("date", x.when);
+    out.member("value", x.value);
+    out.member("score", x.score);
+    out.member("reason", x.reason);
+    out.close();
+  }
   out.close();
   out.key("violations");
   out.open_array();
-  for (const auto& v : q.violations)
-    out.value(json{{"rule", v.rule},
-                   {"importance", std::string(to_string(v.importance))},
-                   {"member", v.member},
-                   {"period", v.period.label()},
-                   {"left", v.left},
-                   {"right", v.right}});
-  out.close();
-  json rs = json::array();
-  for (const auto& r : q.rules) {
-    json x{{"rule", r.rule}, {"checked", r.checked}, {"violated", r.violated}, {"skipped", r.skipped}};
-    if (!r.problem.empty()) x["problem"] = r.problem;
-    rs.push_back(std::move(x));
+  for (const auto& v : q.violations) {
+    out.open_object();
+    out.member("rule", v.rule);
+    out.member("importance", to_string(v.importance));
+    out.member("member", v.member);
+    out.member("period", v.period.label());
+    out.member("left", v.left);
+    out.member("right", v.right);
+    out.close();
   }
-  out.member("rules", rs);
-  json rev = json::object();
-  rev["revised_values"] = q.revisions.revised_values;
-  json largest = json::array();
-  for (const auto& r : q.revisions.largest)
-    largest.push_back(json{{"indicator", r.indicator},
-                           {"member", r.member},
-                           {"date", format_date(r.when)},
-                           {"from", r.from},
-                           {"to", r.to},
-                           {"relative", r.relative ? json(*r.relative) : json(nullptr)}});
-  rev["largest"] = std::move(largest);
-  out.member("revisions", rev);
+  out.close();
+  out.key("rules");
+  out.open_array();
+  for (const auto& r : q.rules) {
+    out.open_object();
+    out.member("rule", r.rule);
+    out.member("checked", r.checked);
+    out.member("violated", r.violated);
+    out.member("skipped", r.skipped);
+    if (!r.problem.empty()) out.member("problem", r.problem);
+    out.close();
+  }
+  out.close();
+  out.key("revisions");
+  out.open_object();
+  out.member("revised_values", q.revisions.revised_values);
+  out.key("largest");
+  out.open_array();
+  for (const auto& r : q.revisions.largest) {
+    out.open_object();
+    out.member("indicator", r.indicator);
+    out.member("member", r.member);
+    out.member("date", r.when);
+    out.member("from", r.from);
+    out.member("to", r.to);
+    out.member("relative", r.relative);
+    out.close();
+  }
+  out.close();
+  out.close();
   out.close();
 }
 

@@ -17,106 +17,130 @@ REGIOKPI_BEGIN_NAMESPACE
 
 namespace {
 
-using json = nlohmann::ordered_json;
-
-json num(const std::optional<double>& v) { return v && std::isfinite(*v) ? json(*v) : json(nullptr); }
-json day(const std::optional<date>& d) { return d ? json(format_date(*d)) : json(nullptr); }
-
-json forecast_json(const forecast_summary& f) {
-  json j;
-  j["model"] = f.model ? json(std::string(to_string(*f.model))) : json(nullptr);
-  j["method"] = f.method.empty() ? json(nullptr) : json(f.method);
-  j["p_reach"] = num(f.p_reach);
-  j["level"] = f.level;
-  j["at"] = day(f.at);
-  j["value"] = num(f.value);
-  j["low"] = num(f.low);
-  j["high"] = num(f.high);
-  j["eta"] = day(f.eta);
-  j["eta_status"] = f.eta_status ? json(std::string(report_name(*f.eta_status))) : json(nullptr);
-  j["shortfall"] = num(f.shortfall);
-  j["reason"] = f.reason.empty() ? json(nullptr) : json(f.reason);
-  return j;
+/// An enum's name, or nothing.
+template <class E>
+std::optional<std::string_view> name_of(const std::optional<E>& e) {
+  return e ? std::optional<std::string_view>(to_string(*e)) : std::nullopt;
 }
 
-json rate_json(const std::optional<period_rate>& r) {
-  if (!r || !std::isfinite(r->value)) return nullptr;
-  return {{"value", r->value}, {"per", std::string(to_string(r->per))}};
+std::optional<std::string_view> text_or_null(const std::string& s) {
+  return s.empty() ? std::nullopt : std::optional<std::string_view>(s);
 }
 
-json indicator_json(const indicator_report& i) {
+void write_forecast(detail::json_stream& out, const forecast_summary& f) {
+  out.open_object();
+  out.member("model", name_of(f.model));
+  out.member("method", text_or_null(f.method));
+  out.member("p_reach", f.p_reach);
+  out.member("level", f.level);
+  out.member("at", f.at);
+  out.member("value", f.value);
+  out.member("low", f.low);
+  out.member("high", f.high);
+  out.member("eta", f.eta);
+  out.member("eta_status", f.eta_status ? std::optional<std::string_view>(report_name(*f.eta_status)) : std::nullopt);
+  out.member("shortfall", f.shortfall);
+  out.member("reason", text_or_null(f.reason));
+  out.close();
+}
+
+void write_rate(detail::json_stream& out, const std::optional<period_rate>& r) {
+  if (!r || !std::isfinite(r->value)) return out.value(nullptr);
+  out.open_object();
+  out.member("value", r->value);
+  out.member("per", to_string(r->per));
+  out.close();
+}
+
+void write_indicator(detail::json_stream& out, const indicator_report& i) {
   const auto& p = i.progress;
-  json j;
-  j["id"] = i.id;
-  j["name"] = i.name;
-  j["unit"] = i.unit;
-  j["kind"] = std::string(to_string(i.kind));
-  j["direction"] = std::string(to_string(i.direction));
-  j["proxy"] = i.proxy;
-  j["pillar"] = i.pillar;
-  j["goal"] = i.goal;
-  j["result"] = i.result;
-  j["baseline"] = num(p.baseline);
-  j["baseline_date"] = day(p.baseline_date);
-  j["target"] = num(p.target);
-  j["target_date"] = day(p.target_date);
-  j["final_target"] = num(p.final_target);
-  j["final_target_date"] = day(p.final_target_date);
-  j["actual"] = num(p.actual);
-  j["actual_date"] = day(p.actual_date);
-  j["achievement"] = num(p.achievement);
-  j["final_achievement"] = num(p.final_achievement);
-  j["expected"] = num(p.expected);
-  j["expected_achievement"] = num(p.expected_achievement);
-  j["gap"] = num(p.gap);
-  j["status"] = std::string(to_string(p.status));
-  j["achievement_basis"] = std::string(to_string(p.achievement_basis));
-  j["trend"] = p.trend ? json(std::string(to_string(*p.trend))) : json(nullptr);
-  j["actual_status"] = i.actual_status && *i.actual_status != measurement_status::unspecified
-                           ? json(std::string(to_string(*i.actual_status)))
-                           : json(nullptr);
-  j["stale"] = p.stale;
-  j["actual_text"] = i.actual_text ? json(*i.actual_text) : json(nullptr);
-  j["progress_label"] = p.progress_label ? json(std::string(to_string(*p.progress_label))) : json(nullptr);
-  j["required_rate"] = rate_json(p.required_rate);
-  j["recent_rate"] = rate_json(p.recent_rate);
-  j["forecast"] = forecast_json(i.forecast);
-  if (i.derived) j["incomplete_members"] = i.incomplete_members;
-  json revs = json::array();
+  out.open_object();
+  out.member("id", i.id);
+  out.member("name", i.name);
+  out.member("unit", i.unit);
+  out.member("kind", to_string(i.kind));
+  out.member("direction", to_string(i.direction));
+  out.member("proxy", i.proxy);
+  out.member("pillar", i.pillar);
+  out.member("goal", i.goal);
+  out.member("result", i.result);
+  out.member("baseline", p.baseline);
+  out.member("baseline_date", p.baseline_date);
+  out.member("target", p.target);
+  out.member("target_date", p.target_date);
+  out.member("final_target", p.final_target);
+  out.member("final_target_date", p.final_target_date);
+  out.member("actual", p.actual);
+  out.member("actual_date", p.actual_date);
+  out.member("achievement", p.achievement);
+  out.member("final_achievement", p.final_achievement);
+  out.member("expected", p.expected);
+  out.member("expected_achievement", p.expected_achievement);
+  out.member("gap", p.gap);
+  out.member("status", to_string(p.status));
+  out.member("achievement_basis", to_string(p.achievement_basis));
+  out.member("trend", name_of(p.trend));
+  out.member("actual_status", i.actual_status && *i.actual_status != measurement_status::unspecified
+                                  ? name_of(i.actual_status)
+                                  : std::nullopt);
+  out.member("stale", p.stale);
+  out.member("actual_text", i.actual_text);
+  out.member("progress_label", name_of(p.progress_label));
+  out.key("required_rate");
+  write_rate(out, p.required_rate);
+  out.key("recent_rate");
+  write_rate(out, p.recent_rate);
+  out.key("forecast");
+  write_forecast(out, i.forecast);
+  if (i.derived) out.member("incomplete_members", i.incomplete_members);
+  out.key("revisions");
+  out.open_array();
   for (const auto& h : i.revisions) {
-    json t;
-    t["due"] = format_date(h.due);
-    t["value"] = h.value;
-    json rs = json::array();
-    for (const auto& rv : h.revisions)
-      rs.push_back({{"revised_on", format_date(rv.revised_on)},
-                    {"due", format_date(rv.due)},
-                    {"value", rv.value},
-                    {"basis", std::string(to_string(rv.basis))},
-                    {"reason", rv.reason}});
-    t["revisions"] = std::move(rs);
-    revs.push_back(std::move(t));
+    out.open_object();
+    out.member("due", h.due);
+    out.member("value", h.value);
+    out.key("revisions");
+    out.open_array();
+    for (const auto& rv : h.revisions) {
+      out.open_object();
+      out.member("revised_on", rv.revised_on);
+      out.member("due", rv.due);
+      out.member("value", rv.value);
+      out.member("basis", to_string(rv.basis));
+      out.member("reason", rv.reason);
+      out.close();
+    }
+    out.close();
+    out.close();
   }
-  j["revisions"] = std::move(revs);
+  out.close();
   if (p.coverage) {
-    json c;
-    c["met"] = p.coverage->met;
-    c["total"] = p.coverage->total;
-    c["unmet"] = p.coverage->unmet;
-    j["coverage"] = std::move(c);
+    out.key("coverage");
+    out.open_object();
+    out.member("met", p.coverage->met);
+    out.member("total", p.coverage->total);
+    out.member("unmet", p.coverage->unmet);
+    out.close();
   }
   if (p.milestone) {
-    json m;
-    m["delivered"] = p.milestone->delivered;
-    m["delivered_on"] = day(p.milestone->delivered_on);
-    m["due"] = day(p.milestone->due);
-    m["late"] = p.milestone->late;
-    j["milestone"] = std::move(m);
+    out.key("milestone");
+    out.open_object();
+    out.member("delivered", p.milestone->delivered);
+    out.member("delivered_on", p.milestone->delivered_on);
+    out.member("due", p.milestone->due);
+    out.member("late", p.milestone->late);
+    out.close();
   }
-  json series = json::array();
-  for (const auto& s : i.series) series.push_back(json::array({format_date(s.when), s.value}));
-  j["series"] = std::move(series);
-  return j;
+  out.key("series");
+  out.open_array();
+  for (const auto& pt : i.series) {
+    out.open_array();
+    out.value(pt.when);
+    out.value(pt.value);
+    out.close();
+  }
+  out.close();
+  out.close();
 }
 
 std::string fmt_pct(const std::optional<double>& v) {
@@ -246,46 +270,51 @@ std::string quality_markdown(const quality_report& q) {
 
 void write_report_json(const programme_report& r, const std::function<void(std::string_view)>& sink,
                        std::size_t piece_bytes) {
-  // One indicator, node or finding at a time: the tree of a 10,000-indicator report and its
-  // destruction cost more than the formatting (docs/benchmarks.md).
+  // Straight to text, a field at a time: a tree of a 10,000-indicator report (millions of small
+  // allocations) and its destruction cost more than the formatting (docs/benchmarks.md).
   detail::json_stream out(sink, piece_bytes);
   out.open_object();
   out.member("format", "regiokpi-report");
   out.member("format_version", 2);
-  out.member("programme", {{"id", r.programme_id}, {"name", r.programme_name}});
-  out.member("as_of", format_date(r.as_of));
-  out.member("as_recorded_on", day(r.as_recorded_on));
-  out.member("trajectory", std::string(to_string(r.trajectory)));
-  out.member("series_period", std::string(to_string(r.series_period)));
-  out.member("rollup", std::string(to_string(r.rollup)));
+  out.key("programme");
+  out.open_object();
+  out.member("id", r.programme_id);
+  out.member("name", r.programme_name);
+  out.close();
+  out.member("as_of", r.as_of);
+  out.member("as_recorded_on", r.as_recorded_on);
+  out.member("trajectory", to_string(r.trajectory));
+  out.member("series_period", to_string(r.series_period));
+  out.member("rollup", to_string(r.rollup));
   out.key("indicators");
   out.open_array();
-  for (const auto& i : r.indicators) out.value(indicator_json(i));
+  for (const auto& i : r.indicators) write_indicator(out, i);
   out.close();
   out.key("nodes");
   out.open_array();
   for (const auto& n : r.nodes) {
-    json o;
-    o["id"] = n.id;
-    o["name"] = n.name;
-    o["kind"] = std::string(to_string(n.kind));
-    o["weight"] = n.weight;
-    o["status"] = std::string(to_string(n.status));
-    o["achievement"] = num(n.achievement);
-    o["expected_achievement"] = num(n.expected_achievement);
-    o["children"] = n.children;
-    o["children_total"] = n.children_total;
-    o["children_assessed"] = n.children_assessed;
-    o["children_without_data"] = n.children_without_data;
-    json counts = json::object();
-    for (std::size_t k = 0; k < progress_status_count; ++k)
-      counts[std::string(to_string(static_cast<progress_status>(k)))] = n.indicator_counts[k];
-    o["indicator_counts"] = std::move(counts);
-    json kids = json::object();
-    for (std::size_t k = 0; k < progress_status_count; ++k)
-      kids[std::string(to_string(static_cast<progress_status>(k)))] = n.children_counts[k];
-    o["children_counts"] = std::move(kids);
-    out.value(o);
+    out.open_object();
+    out.member("id", n.id);
+    out.member("name", n.name);
+    out.member("kind", to_string(n.kind));
+    out.member("weight", n.weight);
+    out.member("status", to_string(n.status));
+    out.member("achievement", n.achievement);
+    out.member("expected_achievement", n.expected_achievement);
+    out.member("children", n.children);
+    out.member("children_total", n.children_total);
+    out.member("children_assessed", n.children_assessed);
+    out.member("children_without_data", n.children_without_data);
+    const auto counts = [&out](std::string_view name, const auto& by_status) {
+      out.key(name);
+      out.open_object();
+      for (std::size_t k = 0; k < progress_status_count; ++k)
+        out.member(to_string(static_cast<progress_status>(k)), by_status[k]);
+      out.close();
+    };
+    counts("indicator_counts", n.indicator_counts);
+    counts("children_counts", n.children_counts);
+    out.close();
   }
   out.close();
   if (r.data_quality) {

@@ -243,6 +243,21 @@ programme_report with_findings() {
   programme_report r = sample();
   r.programme_name = "Regio Deal Zuid- en Oost-Drenthe \u2014 \"ZOD\"\t\\";
   r.indicators[2].series.clear();
+  // Every optional part of an indicator: a milestone, a target's history, a derived indicator's
+  // incomplete members; a control character, a large and a negative number, minus zero.
+  indicator_report& m = r.indicators[2];
+  m.name = "Households\x01 (CBS)";
+  m.progress.milestone = milestone_progress{true, parse_date("2022-03-01"), true, std::nullopt};
+  m.revisions = {
+      {parse_date("2024-12-31"),
+       450,
+       {{parse_date("2021-06-01"), parse_date("2023-12-31"), 400, target_basis::absolute, "mid-term review"}}}};
+  m.derived = true;
+  m.incomplete_members = {"emmen", "borger-odoorn"};
+  m.progress.gap = -0.0;
+  m.progress.expected = 1.5e300;
+  m.progress.target = -12.125;
+  r.nodes[0].weight = 0.3;
   quality_report q;
   q.as_of = parse_date("2022-12-31");
   const period q3 = period::containing(period_type::quarter, parse_date("2022-09-30"));
@@ -286,6 +301,13 @@ TEST(Report, JsonWrittenInPiecesIsTheTextOfOneTreeDumped) {
   const auto j = nlohmann::json::parse(report_to_json(with_findings()));
   EXPECT_EQ(j["programme"]["name"], "Regio Deal Zuid- en Oost-Drenthe \u2014 \"ZOD\"\t\\");
   EXPECT_TRUE(j["indicators"][2]["series"].is_array() && j["indicators"][2]["series"].empty());
+  EXPECT_EQ(j["indicators"][2]["name"], "Households\x01 (CBS)");
+  EXPECT_EQ(j["indicators"][2]["milestone"]["delivered_on"], "2022-03-01");
+  EXPECT_TRUE(j["indicators"][2]["milestone"]["due"].is_null());
+  EXPECT_EQ(j["indicators"][2]["revisions"][0]["revisions"][0]["reason"], "mid-term review");
+  EXPECT_EQ(j["indicators"][2]["incomplete_members"][1], "borger-odoorn");
+  EXPECT_EQ(j["indicators"][2]["target"], -12.125);
+  EXPECT_EQ(j["indicators"][1]["coverage"]["unmet"][0], "emmen");
   const auto& dq = j["data_quality"];
   EXPECT_EQ(dq["summary"]["high"], 1);    // the violation
   EXPECT_EQ(dq["summary"]["medium"], 1);  // the missing report
