@@ -3,6 +3,7 @@
 // held as one tree of small allocations, and goes to its sink in pieces. Not installed.
 #pragma once
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstddef>
@@ -11,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -37,8 +39,8 @@ class json_stream {
   using json = nlohmann::ordered_json;
   using sink_type = std::function<void(std::string_view)>;
 
-  json_stream(const sink_type& sink, std::size_t piece_bytes) : sink_(sink), piece_(piece_bytes ? piece_bytes : 1) {
-    out_.reserve(piece_ + 4096);
+  json_stream(sink_type sink, std::size_t piece_bytes) : sink_(std::move(sink)), piece_(piece_bytes ? piece_bytes : 1) {
+    out_.reserve(std::min<std::size_t>(piece_, 64 * 1024));
   }
 
   void open_object() { open('{'); }
@@ -195,7 +197,7 @@ class json_stream {
     out_.clear();
   }
 
-  const sink_type& sink_;
+  sink_type sink_;
   std::size_t piece_;
   std::string out_;
   std::vector<bool> open_;  ///< per open container: has it a child yet

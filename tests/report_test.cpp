@@ -263,7 +263,9 @@ programme_report with_findings() {
   const period q3 = period::containing(period_type::quarter, parse_date("2022-09-30"));
   q.completeness.expected = 4;
   q.completeness.reported = 3;
-  q.completeness.by_member = {{"emmen", 2, 2}, {"hoogeveen", 2, 1}};
+  // A key named twice keeps its first place and takes the later value, as a JSON object does.
+  q.completeness.by_member = {{"emmen", 2, 2}, {"hoogeveen", 2, 1}, {"emmen", 4, 1}};
+  q.completeness.by_period = {{"2022-Q3", 2, 1}, {"2022-Q4", 0, 0}};
   q.completeness.missing = {{"W-c1.assessments", "hoogeveen", q3}};
   q.timeliness.on_time = 2;
   q.timeliness.late = {{"W-c1.assessments", "emmen", q3, parse_date("2022-10-20"), parse_date("2022-11-02"), 13}};
@@ -313,6 +315,10 @@ TEST(Report, JsonWrittenInPiecesIsTheTextOfOneTreeDumped) {
   EXPECT_EQ(dq["summary"]["medium"], 1);  // the missing report
   EXPECT_EQ(dq["summary"]["low"], 3);     // one late report, two outliers
   EXPECT_EQ(dq["completeness"]["by_member"]["hoogeveen"], 0.5);
+  EXPECT_EQ(dq["completeness"]["by_member"]["emmen"], 0.25);
+  EXPECT_EQ(dq["completeness"]["by_member"].begin().key(), "emmen");
+  EXPECT_EQ(dq["completeness"]["by_period"]["2022-Q3"], 0.5);
+  EXPECT_TRUE(dq["completeness"]["by_period"]["2022-Q4"].is_null());  // nothing expected: no rate
   EXPECT_EQ(dq["completeness"]["missing"][0]["period"], "2022-Q3");
   EXPECT_EQ(dq["timeliness"]["late"][0]["days_late"], 13);
   EXPECT_TRUE(dq["outliers"][1]["value"].is_null());  // NaN has no JSON number
@@ -324,6 +330,57 @@ TEST(Report, JsonWrittenInPiecesIsTheTextOfOneTreeDumped) {
   EXPECT_EQ(dq, nlohmann::json::parse(quality_to_json(*with_findings().data_quality)));
   const std::string alone = quality_to_json(*with_findings().data_quality);
   EXPECT_EQ(alone, nlohmann::ordered_json::parse(alone).dump(2) + "\n");
+}
+
+// The text itself, as docs/report-format.md shows it: fields in their documented order, doubles with a
+// decimal point (400.0), integers and booleans as such, two spaces per level.
+TEST(Report, JsonTextKeepsTheFieldOrderAndNumberForms) {
+  const std::string text = report_to_json(sample());
+  const auto j = nlohmann::ordered_json::parse(text);
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : j["indicators"][0].items()) keys.push_back(k);
+  EXPECT_EQ(keys, (std::vector<std::string>{"id",
+                                            "name",
+                                            "unit",
+                                            "kind",
+                                            "direction",
+                                            "proxy",
+                                            "pillar",
+                                            "goal",
+                                            "result",
+                                            "baseline",
+                                            "baseline_date",
+                                            "target",
+                                            "target_date",
+                                            "final_target",
+                                            "final_target_date",
+                                            "actual",
+                                            "actual_date",
+                                            "achievement",
+                                            "final_achievement",
+                                            "expected",
+                                            "expected_achievement",
+                                            "gap",
+                                            "status",
+                                            "achievement_basis",
+                                            "trend",
+                                            "actual_status",
+                                            "stale",
+                                            "actual_text",
+                                            "progress_label",
+                                            "required_rate",
+                                            "recent_rate",
+                                            "forecast",
+                                            "revisions",
+                                            "series"}));
+  EXPECT_NE(text.find("{\n  \"format\": \"regiokpi-report\",\n  \"format_version\": 2,\n"), std::string::npos);
+  EXPECT_NE(text.find("\n      \"proxy\": false,\n"), std::string::npos);
+  EXPECT_NE(text.find("\n      \"target\": 400.0,\n"), std::string::npos);
+  EXPECT_NE(text.find("\n      \"revisions\": [],\n"), std::string::npos);
+  EXPECT_NE(text.find("\n      \"series\": [\n        [\n          \"2022-09-30\",\n          250.0\n        ],\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("\n      \"children_total\": 2,\n"), std::string::npos);
+  EXPECT_EQ(text.substr(text.size() - 4), "]\n}\n");
 }
 
 TEST(Report, JsonSinkThatThrowsStopsTheWriting) {

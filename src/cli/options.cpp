@@ -4,6 +4,7 @@
 #include <functional>
 #include <future>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "../csv_tokenizer.hpp"
@@ -105,7 +106,12 @@ programme_and_measurements load_programme_and_measurements(const std::string& pr
   }
   // Reading the programme (a parse) and opening the store (mapping and checking its files) take
   // about as long each on a large programme; side by side the command waits for the longer only.
-  std::future<programme> reading = std::async(std::launch::async, [&] { return read_programme_file(programme_path); });
+  std::future<programme> reading;
+  try {
+    reading = std::async(std::launch::async, [&] { return read_programme_file(programme_path); });
+  } catch (const std::system_error&) {  // no thread to be had: one after the other
+    reading = std::async(std::launch::deferred, [&] { return read_programme_file(programme_path); });
+  }
   programme prog;
   try {
     measurement_store store = store_open(measurements_path, [&]() -> const programme* {
