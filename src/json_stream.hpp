@@ -46,14 +46,13 @@ class json_stream {
   void open_object() { open('{'); }
   void open_array() { open('['); }
   void close() {
-    const bool had_children = open_.back();
+    const frame f = open_.back();
     open_.pop_back();
-    if (had_children) {
+    if (f.has_child) {
       out_ += '\n';
       out_.append(2 * open_.size(), ' ');
     }
-    out_ += closers_.back();
-    closers_.pop_back();
+    out_ += f.closer;
     flush_if_full();
   }
 
@@ -121,7 +120,7 @@ class json_stream {
         return;
       }
       out_ += '[';
-      open_.push_back(true);
+      open_.push_back({']', true});
       for (std::size_t k = 0; k < v.size(); ++k) {
         out_ += k == 0 ? "\n" : ",\n";
         out_.append(2 * open_.size(), ' ');
@@ -182,13 +181,12 @@ class json_stream {
   void open(char c) {
     begin_value();
     out_ += c;
-    open_.push_back(false);
-    closers_ += c == '{' ? '}' : ']';
+    open_.push_back({c == '{' ? '}' : ']', false});
   }
   void next_child() {
     if (open_.empty()) return;
-    out_ += open_.back() ? ",\n" : "\n";
-    open_.back() = true;
+    out_ += open_.back().has_child ? ",\n" : "\n";
+    open_.back().has_child = true;
     out_.append(2 * open_.size(), ' ');
   }
   void flush_if_full() {
@@ -200,8 +198,11 @@ class json_stream {
   sink_type sink_;
   std::size_t piece_;
   std::string out_;
-  std::vector<bool> open_;  ///< per open container: has it a child yet
-  std::string closers_;
+  struct frame {
+    char closer;     ///< '}' or ']'
+    bool has_child;  ///< whether a member or element was written yet
+  };
+  std::vector<frame> open_;  ///< the open containers, outermost first
   bool keyed_ = false;
 };
 

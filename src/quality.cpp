@@ -568,7 +568,6 @@ quality_report check_quality(const programme& prog, const measurement_store& sto
 
 void detail::write_quality_json(const quality_report& q, json_stream& out) {
   // Straight to text, a finding at a time: a check can find hundreds of thousands.
-  const auto rate = [&out](std::string_view name, const std::optional<double>& r) { out.member(name, r); };
   out.open_object();
   out.member("as_of", q.as_of);
   out.member("outlier_threshold", q.outlier_threshold);
@@ -582,7 +581,7 @@ void detail::write_quality_json(const quality_report& q, json_stream& out) {
   out.open_object();
   out.member("expected", q.completeness.expected);
   out.member("reported", q.completeness.reported);
-  rate("rate", q.completeness.rate());
+  out.member("rate", q.completeness.rate());
   // Keys of an object are unique: a member or period named twice keeps its first place, last value.
   const auto rates = [&](std::string_view name, const std::vector<rate_entry>& entries) {
     json o = json::object();
@@ -619,7 +618,7 @@ void detail::write_quality_json(const quality_report& q, json_stream& out) {
   }
   out.close();
   out.member("unknown", q.timeliness.unknown);
-  rate("rate", q.timeliness.rate());
+  out.member("rate", q.timeliness.rate());
   out.close();
   out.key("outliers");
   out.open_array();
@@ -681,8 +680,7 @@ void detail::write_quality_json(const quality_report& q, json_stream& out) {
 
 std::string quality_to_json(const quality_report& q) {
   std::string text;
-  const detail::json_stream::sink_type sink = [&text](std::string_view piece) { text += piece; };
-  detail::json_stream out(sink, std::size_t{1} << 20);
+  detail::json_stream out([&text](std::string_view piece) { text += piece; }, std::size_t{1} << 20);
   detail::write_quality_json(q, out);
   out.finish();
   return text;

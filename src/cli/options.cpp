@@ -74,16 +74,31 @@ query query_rules(const std::string& period, const std::string& time, const std:
   return q;
 }
 
+namespace {
+
+enum class input_kind { csv_file, store, other_directory };
+
+input_kind kind_of_input(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(path, ec)) return input_kind::csv_file;
+  return std::filesystem::exists(std::filesystem::path(path) / "manifest.json", ec) ? input_kind::store
+                                                                                    : input_kind::other_directory;
+}
+
+}  // namespace
+
 measurement_store load_measurements(const std::string& path, const programme* prog,
                                     std::function<void(std::uint64_t, std::uint64_t)> progress) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    // A directory is read as a store; one without a manifest is an input that cannot be read (exit 3),
-    // as any other directory given for a file is.
-    if (!std::filesystem::exists(std::filesystem::path(path) / "manifest.json", ec))
+  switch (kind_of_input(path)) {
+    case input_kind::store:
+      return store_open(path, prog);
+    case input_kind::other_directory:
+      // One without a manifest is an input that cannot be read (exit 3), as any other directory
+      // given for a file is.
       throw error(errc::io_error,
                   path + ": not a regular file, nor a store directory (no manifest.json; docs/store.md)");
-    return store_open(path, prog);
+    case input_kind::csv_file:
+      break;
   }
   measurement_store store;
   ingest_options io;
@@ -97,20 +112,19 @@ measurement_store load_measurements(const std::string& path, const programme* pr
 programme_and_measurements load_programme_and_measurements(const std::string& programme_path,
                                                            const std::string& measurements_path,
                                                            std::function<void(std::uint64_t, std::uint64_t)> progress) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(measurements_path, ec) ||
-      !std::filesystem::exists(std::filesystem::path(measurements_path) / "manifest.json", ec)) {
+  if (kind_of_input(measurements_path) != input_kind::store) {
     programme prog = read_programme_file(programme_path);
     measurement_store store = load_measurements(measurements_path, &prog, std::move(progress));
     return {std::move(prog), std::move(store)};
   }
   // Reading the programme (a parse) and opening the store (mapping and checking its files) take
   // about as long each on a large programme; side by side the command waits for the longer only.
+  const auto read = [&] { return read_programme_file(programme_path); };
   std::future<programme> reading;
   try {
-    reading = std::async(std::launch::async, [&] { return read_programme_file(programme_path); });
+    reading = std::async(std::launch::async, read);
   } catch (const std::system_error&) {  // no thread to be had: one after the other
-    reading = std::async(std::launch::deferred, [&] { return read_programme_file(programme_path); });
+    reading = std::async(std::launch::deferred, read);
   }
   programme prog;
   try {
